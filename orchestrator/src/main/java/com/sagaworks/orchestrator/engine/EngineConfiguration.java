@@ -1,0 +1,66 @@
+package com.sagaworks.orchestrator.engine;
+
+import com.sagaworks.contracts.MessageCatalog;
+import com.sagaworks.contracts.SagaMessage;
+import com.sagaworks.messaging.consumer.MessageHandlers;
+import com.sagaworks.messaging.outbox.Outbox;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wires the engine to the saga definitions it finds and subscribes to exactly what they need: their start
+ * events and the replies their steps read. Other message types on those topics are acknowledged and skipped.
+ */
+@Configuration(proxyBeanMethods = false)
+class EngineConfiguration {
+
+    @Bean
+    SagaDefinitions sagaDefinitions(List<SagaDefinition<?>> definitions) {
+        return new SagaDefinitions(definitions);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    SagaEngine sagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json,
+                          Clock clock) {
+        return new SagaEngine(definitions, sagas, outbox, json, clock);
+    }
+
+    @Bean
+    MessageHandlers sagaMessageHandlers(SagaDefinitions definitions, SagaEngine engine) {
+        MessageHandlers.Builder builder = MessageHandlers.builder();
+        Set<Class<?>> handled = new LinkedHashSet<>();
+        for (Class<?> trigger : definitions.triggerTypes()) {
+            builder.on(trigger, engine::start);
+            handled.add(trigger);
+        }
+        for (Class<?> reply : definitions.replyTypes()) {
+            registerReply(builder, reply, engine);
+            handled.add(reply);
+        }
+        Set<String> topics = new LinkedHashSet<>();
+        handled.forEach(t -> topics.add(MessageCatalog.byClass(t).topic()));
+        MessageCatalog.entries().stream()
+                .filter(e -> topics.contains(e.topic()) && !handled.contains(e.type()))
+                .forEach(e -> builder.ignore(e.type()));
+        return builder.build();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void registerReply(MessageHandlers.Builder builder, Class<?> reply, SagaEngine engine) {
+        if (!SagaMessage.class.isAssignableFrom(reply)) {
+            throw new IllegalStateException(reply.getName() + " is read as a saga reply but carries no saga id");
+        }
+        builder.on((Class<SagaMessage>) reply, engine::onReply);
+    }
+}

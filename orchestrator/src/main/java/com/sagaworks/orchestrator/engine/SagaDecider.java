@@ -1,0 +1,87 @@
+package com.sagaworks.orchestrator.engine;
+
+import com.sagaworks.contracts.SagaId;
+import com.sagaworks.orchestrator.engine.CommandIds.Phase;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/**
+ * The saga's decision as a pure function: {@code (definition, state, reply) -> (new state, commands)}. No I/O,
+ * no clock, no randomness, so every path is unit-tested without Kafka or PostgreSQL.
+ */
+public final class SagaDecider {
+
+    private SagaDecider() {
+    }
+
+    /** The first transition of a new saga: run the first step that has an action. */
+    public static <D> Decision.Transition<D> start(SagaDefinition<D> definition, SagaId sagaId, D data) {
+        var initial = new SagaState<>(sagaId, definition.type(), SagaStatus.RUNNING, null, 0, data, null, null);
+        return runForwardFrom(definition, initial, 0, data);
+    }
+
+    /**
+     * Reads a reply. Only a reply correlated with the command the saga waits for can move it; anything else
+     * (a duplicate, a reply to an earlier step or attempt, a reply after the end) is ignored with a reason.
+     */
+    public static <D> Decision<D> decide(SagaDefinition<D> definition, SagaState<D> state, UUID correlationId,
+                                         Object reply) {
+        Objects.requireNonNull(reply, "reply");
+        if (state.status().isEnded()) {
+            return new Decision.Ignore<>("saga already " + state.status());
+        }
+        if (correlationId == null || !correlationId.equals(state.awaitingMessageId())) {
+            return new Decision.Ignore<>("reply to command " + correlationId + " but the saga waits for "
+                    + state.awaitingMessageId() + " (" + state.currentStep() + ")");
+        }
+        boolean compensating = state.status() == SagaStatus.COMPENSATING;
+        int index = definition.indexOf(state.currentStep());
+        SagaStep<D> step = definition.steps().get(index);
+        BiFunction<D, Object, StepOutcome<D>> handler = step.replyHandler(reply.getClass(), compensating).orElse(null);
+        if (handler == null) {
+            return new Decision.Ignore<>(reply.getClass().getSimpleName() + " does not answer "
+                    + (compensating ? "the compensation of " : "") + step.name());
+        }
+        StepOutcome<D> outcome = handler.apply(state.data(), reply);
+        return switch (outcome) {
+            case StepOutcome.Proceed<D> p when compensating -> compensateFrom(definition, state, index - 1, p.data(),
+                    state.failureReason());
+            case StepOutcome.Proceed<D> p -> runForwardFrom(definition, state, index + 1, p.data());
+            case StepOutcome.Fail<D> f when compensating -> new Decision.Transition<>(
+                    state.next(SagaStatus.FAILED, step.name(), f.data(), null,
+                            "compensation of " + step.name() + " failed: " + f.reason()), List.of());
+            // the failed step did not take effect, so compensation starts with the step before it
+            case StepOutcome.Fail<D> f -> compensateFrom(definition, state, index - 1, f.data(), f.reason());
+        };
+    }
+
+    private static <D> Decision.Transition<D> runForwardFrom(SagaDefinition<D> definition, SagaState<D> state,
+                                                             int from, D data) {
+        List<SagaStep<D>> steps = definition.steps();
+        for (int i = from; i < steps.size(); i++) {
+            SagaStep<D> step = steps.get(i);
+            if (step.hasAction()) {
+                UUID id = CommandIds.of(state.sagaId(), step.name(), Phase.ACTION);
+                return new Decision.Transition<>(state.next(SagaStatus.RUNNING, step.name(), data, id, null),
+                        List.of(new Decision.Command(id, step.action().apply(data))));
+            }
+        }
+        return new Decision.Transition<>(state.next(SagaStatus.COMPLETED, null, data, null, null), List.of());
+    }
+
+    private static <D> Decision.Transition<D> compensateFrom(SagaDefinition<D> definition, SagaState<D> state,
+                                                             int from, D data, String reason) {
+        for (int i = from; i >= 0; i--) {
+            SagaStep<D> step = definition.steps().get(i);
+            if (step.hasCompensation()) {
+                UUID id = CommandIds.of(state.sagaId(), step.name(), Phase.COMPENSATION);
+                return new Decision.Transition<>(state.next(SagaStatus.COMPENSATING, step.name(), data, id, reason),
+                        List.of(new Decision.Command(id, step.compensation().apply(data))));
+            }
+        }
+        return new Decision.Transition<>(state.next(SagaStatus.COMPENSATED, null, data, null, reason), List.of());
+    }
+}

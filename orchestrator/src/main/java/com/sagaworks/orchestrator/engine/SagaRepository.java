@@ -1,0 +1,177 @@
+package com.sagaworks.orchestrator.engine;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Saga rows and their history. Every update is guarded by the version read under the row lock. */
+@Repository
+public class SagaRepository {
+
+    private static final String INSERT = """
+            INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id,
+                              failure_reason, deadline_at)
+            VALUES (:id, :type, :businessKey, :status, :currentStep, :version, CAST(:data AS jsonb), :awaiting,
+                    :failureReason, :deadlineAt)
+            ON CONFLICT (type, business_key) DO NOTHING
+            """;
+
+    private static final String SELECT_COLUMNS = """
+            SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id,
+                   failure_reason, deadline_at, created_at, updated_at
+            FROM saga
+            """;
+
+    private static final String LOCK_BY_ID = SELECT_COLUMNS + " WHERE id = :id FOR UPDATE";
+
+    private static final String FIND_BY_ID = SELECT_COLUMNS + " WHERE id = :id";
+
+    private static final String FIND_BY_BUSINESS_KEY = SELECT_COLUMNS
+            + " WHERE business_key = :businessKey ORDER BY created_at";
+
+    private static final String UPDATE = """
+            UPDATE saga
+            SET status = :status, current_step = :currentStep, version = :nextVersion, data = CAST(:data AS jsonb),
+                awaiting_message_id = :awaiting, failure_reason = :failureReason, deadline_at = :deadlineAt
+            WHERE id = :id AND version = :expectedVersion
+            """;
+
+    private static final String INSERT_HISTORY = """
+            INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
+                                      message_id, message_type, commands, reason)
+            VALUES (:sagaId, :kind, :version, :fromStatus, :toStatus, :fromStep, :toStep, :messageId, :messageType,
+                    CAST(:commands AS jsonb), :reason)
+            """;
+
+    private static final String HISTORY = """
+            SELECT id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type,
+                   commands::text AS commands, reason, created_at
+            FROM saga_history
+            WHERE saga_id = :sagaId
+            ORDER BY id
+            """;
+
+    private final JdbcClient jdbc;
+
+    public SagaRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts a new saga; false if a saga of this type already exists for the business key. */
+    public boolean insert(UUID id, String type, String businessKey, SagaStatus status, String currentStep, int version,
+                          String dataJson, UUID awaiting, String failureReason, Instant deadlineAt) {
+        return jdbc.sql(INSERT)
+                .param("id", id)
+                .param("type", type)
+                .param("businessKey", businessKey)
+                .param("status", status.name())
+                .param("currentStep", currentStep)
+                .param("version", version)
+                .param("data", dataJson)
+                .param("awaiting", awaiting)
+                .param("failureReason", failureReason)
+                .param("deadlineAt", timestamp(deadlineAt))
+                .update() == 1;
+    }
+
+    /** Reads and locks the saga for the rest of the transaction, so its messages are handled one at a time. */
+    public Optional<SagaRecord> lock(UUID id) {
+        return jdbc.sql(LOCK_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
+    }
+
+    public Optional<SagaRecord> find(UUID id) {
+        return jdbc.sql(FIND_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
+    }
+
+    public List<SagaRecord> findByBusinessKey(String businessKey) {
+        return jdbc.sql(FIND_BY_BUSINESS_KEY).param("businessKey", businessKey).query(SagaRepository::mapSaga).list();
+    }
+
+    /** Moves the saga from {@code expectedVersion} to the next one; throws if someone else moved it first. */
+    public void update(UUID id, int expectedVersion, SagaStatus status, String currentStep, String dataJson,
+                       UUID awaiting, String failureReason, Instant deadlineAt) {
+        int rows = jdbc.sql(UPDATE)
+                .param("id", id)
+                .param("expectedVersion", expectedVersion)
+                .param("nextVersion", expectedVersion + 1)
+                .param("status", status.name())
+                .param("currentStep", currentStep)
+                .param("data", dataJson)
+                .param("awaiting", awaiting)
+                .param("failureReason", failureReason)
+                .param("deadlineAt", timestamp(deadlineAt))
+                .update();
+        if (rows != 1) {
+            throw new IllegalStateException("saga " + id + " is no longer at version " + expectedVersion);
+        }
+    }
+
+    public void appendHistory(UUID sagaId, String kind, int version, SagaStatus from, SagaStatus to, String fromStep,
+                              String toStep, UUID messageId, String messageType, String commandsJson, String reason) {
+        jdbc.sql(INSERT_HISTORY)
+                .param("sagaId", sagaId)
+                .param("kind", kind)
+                .param("version", version)
+                .param("fromStatus", from == null ? null : from.name())
+                .param("toStatus", to.name())
+                .param("fromStep", fromStep)
+                .param("toStep", toStep)
+                .param("messageId", messageId)
+                .param("messageType", messageType)
+                .param("commands", commandsJson)
+                .param("reason", reason)
+                .update();
+    }
+
+    public List<SagaHistoryEntry> history(UUID sagaId) {
+        return jdbc.sql(HISTORY).param("sagaId", sagaId).query((rs, n) -> new SagaHistoryEntry(
+                rs.getLong("id"),
+                rs.getString("kind"),
+                rs.getInt("version"),
+                status(rs.getString("from_status")),
+                status(rs.getString("to_status")),
+                rs.getString("from_step"),
+                rs.getString("to_step"),
+                rs.getObject("message_id", UUID.class),
+                rs.getString("message_type"),
+                rs.getString("commands"),
+                rs.getString("reason"),
+                instant(rs, "created_at"))).list();
+    }
+
+    private static SagaRecord mapSaga(ResultSet rs, int row) throws SQLException {
+        return new SagaRecord(
+                rs.getObject("id", UUID.class),
+                rs.getString("type"),
+                rs.getString("business_key"),
+                SagaStatus.valueOf(rs.getString("status")),
+                rs.getString("current_step"),
+                rs.getInt("version"),
+                rs.getString("data"),
+                rs.getObject("awaiting_message_id", UUID.class),
+                rs.getString("failure_reason"),
+                instant(rs, "deadline_at"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"));
+    }
+
+    private static SagaStatus status(String value) {
+        return value == null ? null : SagaStatus.valueOf(value);
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+}
