@@ -23,6 +23,7 @@ CREATE TABLE saga (
     version             integer     NOT NULL CHECK (version > 0),
     data                jsonb       NOT NULL,
     awaiting_message_id uuid,
+    attempt             integer     NOT NULL DEFAULT 1 CHECK (attempt >= 1),
     failure_reason      text,
     deadline_at         timestamptz,
     created_at          timestamptz NOT NULL DEFAULT now(),
@@ -76,11 +77,12 @@ CREATE TRIGGER saga_refuse_delete
     BEFORE DELETE ON saga
     FOR EACH ROW EXECUTE FUNCTION saga_refuse_delete();
 
--- One row per transition, plus one per message that changed nothing (kind IGNORED), so the timeline is complete.
+-- One row per transition (TIMEOUT: a deadline passed), plus one per message that changed nothing (IGNORED),
+-- so the timeline is complete.
 CREATE TABLE saga_history (
     id           bigserial PRIMARY KEY,
     saga_id      uuid        NOT NULL REFERENCES saga (id),
-    kind         text        NOT NULL CHECK (kind IN ('STARTED', 'TRANSITION', 'IGNORED')),
+    kind         text        NOT NULL CHECK (kind IN ('STARTED', 'TRANSITION', 'TIMEOUT', 'IGNORED')),
     version      integer     NOT NULL,
     from_status  text,
     to_status    text        NOT NULL,

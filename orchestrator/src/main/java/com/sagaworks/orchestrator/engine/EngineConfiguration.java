@@ -4,8 +4,12 @@ import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.SagaMessage;
 import com.sagaworks.messaging.consumer.MessageHandlers;
 import com.sagaworks.messaging.outbox.Outbox;
+import com.sagaworks.messaging.retry.TransactionRunner;
+import com.sagaworks.orchestrator.OrchestratorProperties;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -18,6 +22,7 @@ import java.util.Set;
  * events and the replies their steps read. Other message types on those topics are acknowledged and skipped.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling
 class EngineConfiguration {
 
     @Bean
@@ -32,8 +37,15 @@ class EngineConfiguration {
 
     @Bean
     SagaEngine sagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json,
-                          Clock clock) {
-        return new SagaEngine(definitions, sagas, outbox, json, clock);
+                          Clock clock, OrchestratorProperties properties) {
+        return new SagaEngine(definitions, sagas, outbox, json, clock, properties.maxAttempts());
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "sagaworks.orchestrator.sweeper.enabled", matchIfMissing = true)
+    DeadlineSweeper deadlineSweeper(SagaRepository sagas, SagaEngine engine, TransactionRunner transactions,
+                                    Clock clock, OrchestratorProperties properties) {
+        return new DeadlineSweeper(sagas, engine, transactions, clock, properties.sweepBatchSize());
     }
 
     @Bean

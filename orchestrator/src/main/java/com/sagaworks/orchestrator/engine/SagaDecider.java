@@ -19,7 +19,7 @@ public final class SagaDecider {
 
     /** The first transition of a new saga: run the first step that has an action. */
     public static <D> Decision.Transition<D> start(SagaDefinition<D> definition, SagaId sagaId, D data) {
-        var initial = new SagaState<>(sagaId, definition.type(), SagaStatus.RUNNING, null, 0, data, null, null);
+        var initial = new SagaState<>(sagaId, definition.type(), SagaStatus.RUNNING, null, 0, data, null, 1, null);
         return runForwardFrom(definition, initial, 0, data);
     }
 
@@ -56,6 +56,33 @@ public final class SagaDecider {
             // the failed step did not take effect, so compensation starts with the step before it
             case StepOutcome.Fail<D> f -> compensateFrom(definition, state, index - 1, f.data(), f.reason());
         };
+    }
+
+    /**
+     * The current step's deadline passed without a reply. The command is sent again under the same id (the
+     * participant deduplicates it) until {@code maxAttempts} sends; then a forward step is given up and compensated
+     * together with everything before it, because a command that timed out may still have taken effect, and an
+     * unanswered compensation leaves the saga FAILED for support.
+     */
+    public static <D> Decision<D> onDeadline(SagaDefinition<D> definition, SagaState<D> state, int maxAttempts) {
+        if (state.status().isEnded()) {
+            return new Decision.Ignore<>("saga already " + state.status());
+        }
+        int index = definition.indexOf(state.currentStep());
+        SagaStep<D> step = definition.steps().get(index);
+        boolean compensating = state.status() == SagaStatus.COMPENSATING;
+        if (state.attempt() < maxAttempts) {
+            Object command = (compensating ? step.compensation() : step.action()).apply(state.data());
+            return new Decision.Transition<>(state.resent(),
+                    List.of(new Decision.Command(state.awaitingMessageId(), command)));
+        }
+        String what = (compensating ? "compensation of " : "") + step.name();
+        String reason = what + " unanswered after " + state.attempt() + " attempts";
+        if (compensating) {
+            return new Decision.Transition<>(state.next(SagaStatus.FAILED, step.name(), state.data(), null, reason),
+                    List.of());
+        }
+        return compensateFrom(definition, state, index, definition.onTimeout().apply(state.data()), reason);
     }
 
     private static <D> Decision.Transition<D> runForwardFrom(SagaDefinition<D> definition, SagaState<D> state,

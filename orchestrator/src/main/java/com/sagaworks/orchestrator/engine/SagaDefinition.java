@@ -46,14 +46,16 @@ public final class SagaDefinition<D> {
     private final Trigger<?, D> trigger;
     private final List<SagaStep<D>> steps;
     private final Duration stepTimeout;
+    private final Function<D, D> onTimeout;
 
     private SagaDefinition(String type, Class<D> dataType, Trigger<?, D> trigger, List<SagaStep<D>> steps,
-                           Duration stepTimeout) {
+                           Duration stepTimeout, Function<D, D> onTimeout) {
         this.type = type;
         this.dataType = dataType;
         this.trigger = trigger;
         this.steps = List.copyOf(steps);
         this.stepTimeout = stepTimeout;
+        this.onTimeout = onTimeout;
     }
 
     public static <D> Builder<D> named(String type, Class<D> dataType) {
@@ -79,6 +81,11 @@ public final class SagaDefinition<D> {
     /** How long a step may wait for its reply before the deadline passes. */
     public Duration stepTimeout() {
         return stepTimeout;
+    }
+
+    /** How the saga data records that a step was given up after its deadline (before compensating). */
+    public Function<D, D> onTimeout() {
+        return onTimeout;
     }
 
     public Optional<SagaStep<D>> step(String name) {
@@ -116,6 +123,7 @@ public final class SagaDefinition<D> {
         private final List<StepBuilder<D>> steps = new ArrayList<>();
         private Trigger<?, D> trigger;
         private Duration stepTimeout = Duration.ofSeconds(30);
+        private Function<D, D> onTimeout = Function.identity();
 
         private Builder(String type, Class<D> dataType) {
             this.type = Objects.requireNonNull(type);
@@ -130,6 +138,12 @@ public final class SagaDefinition<D> {
 
         public Builder<D> stepTimeout(Duration timeout) {
             this.stepTimeout = timeout;
+            return this;
+        }
+
+        /** Marks the data when a step is given up after its deadline, e.g. with a cancellation reason. */
+        public Builder<D> onTimeout(Function<D, D> marker) {
+            this.onTimeout = marker;
             return this;
         }
 
@@ -153,7 +167,7 @@ public final class SagaDefinition<D> {
             if (built.stream().noneMatch(SagaStep::hasAction)) {
                 throw new IllegalStateException("saga " + type + " has no step with an action");
             }
-            return new SagaDefinition<>(type, dataType, trigger, built, stepTimeout);
+            return new SagaDefinition<>(type, dataType, trigger, built, stepTimeout, onTimeout);
         }
     }
 

@@ -12,31 +12,38 @@ import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * Applies {@link SagaDecider}'s decisions to the database: one saga row update (version-guarded, under the row
- * lock), one history row and the outgoing commands in the outbox, all in the caller's transaction (the consumer's
- * batch transaction). It never talks to Kafka.
+ * lock), one history row and the outgoing commands in the outbox, all in the caller's transaction. It never
+ * talks to Kafka.
  */
 public class SagaEngine {
 
     private static final Logger log = LoggerFactory.getLogger(SagaEngine.class);
+    /** A re-sent command waits twice as long as the previous send, up to this many step timeouts. */
+    private static final int MAX_BACKOFF_FACTOR = 8;
 
     private final SagaDefinitions definitions;
     private final SagaRepository sagas;
     private final Outbox outbox;
     private final JsonMapper json;
     private final Clock clock;
+    private final int maxAttempts;
 
-    public SagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json, Clock clock) {
+    public SagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json, Clock clock,
+                      int maxAttempts) {
         this.definitions = definitions;
         this.sagas = sagas;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
+        this.maxAttempts = maxAttempts;
     }
 
     /** Starts the sagas that {@code event} triggers; a saga already started for its business key is left alone. */
@@ -58,7 +65,7 @@ public class SagaEngine {
         SagaState<D> s = first.next();
         boolean inserted = sagas.insert(sagaId.value(), definition.type(), businessKey, s.status(), s.currentStep(),
                 s.version(), json.writeValueAsString(s.data()), s.awaitingMessageId(), s.failureReason(),
-                deadline(definition, s.status()));
+                deadline(definition, s));
         if (!inserted) {
             log.info("saga {} {} for {} already started; {} ignored", definition.type(), sagaId, businessKey,
                     event.messageId());
@@ -76,34 +83,65 @@ public class SagaEngine {
         SagaId sagaId = reply.payload().sagaId();
         SagaRecord record = sagas.lock(sagaId.value())
                 .orElseThrow(() -> new PermanentMessageException("no saga " + sagaId + " for " + typeName(reply)));
-        SagaDefinition<?> definition = definitions.byType(record.type())
-                .orElseThrow(() -> new PermanentMessageException("saga " + sagaId + " has unknown type " + record.type()));
-        apply(definition, record, reply);
+        decideAndApply(definitionOf(record), record, "TRANSITION", reply.messageId(), typeName(reply), new Decide() {
+            @Override
+            public <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state) {
+                return SagaDecider.decide(definition, state, reply.correlationId(), reply.payload());
+            }
+        });
     }
 
-    private <D> void apply(SagaDefinition<D> definition, SagaRecord record, IncomingMessage<?> reply) {
+    /**
+     * Handles the passed deadline of a saga the caller has locked ({@link SagaRepository#lockDue}). A saga that
+     * moved meanwhile (its deadline is no longer due) is left alone.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onDeadline(UUID sagaId) {
+        SagaRecord record = sagas.lock(sagaId).orElseThrow();
+        if (record.deadlineAt() == null || record.deadlineAt().isAfter(clock.instant())) {
+            return;
+        }
+        decideAndApply(definitionOf(record), record, "TIMEOUT", null, null, new Decide() {
+            @Override
+            public <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state) {
+                return SagaDecider.onDeadline(definition, state, maxAttempts);
+            }
+        });
+    }
+
+    private SagaDefinition<?> definitionOf(SagaRecord record) {
+        return definitions.byType(record.type()).orElseThrow(() -> new PermanentMessageException(
+                "saga " + record.id() + " has unknown type " + record.type()));
+    }
+
+    /** One of the decider's entry points, generic in the saga's data type. */
+    private interface Decide {
+        <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state);
+    }
+
+    private <D> void decideAndApply(SagaDefinition<D> definition, SagaRecord record, String kind, UUID messageId,
+                                    String messageType, Decide decide) {
         SagaState<D> state = new SagaState<>(SagaId.of(record.id()), record.type(), record.status(),
                 record.currentStep(), record.version(), json.readValue(record.dataJson(), definition.dataType()),
-                record.awaitingMessageId(), record.failureReason());
-        Decision<D> decision = SagaDecider.decide(definition, state, reply.correlationId(), reply.payload());
-        switch (decision) {
+                record.awaitingMessageId(), record.attempt(), record.failureReason());
+        switch (decide.apply(definition, state)) {
             case Decision.Ignore<D> ignore -> {
                 sagas.appendHistory(record.id(), "IGNORED", record.version(), record.status(), record.status(),
-                        record.currentStep(), record.currentStep(), reply.messageId(), typeName(reply), "[]",
-                        ignore.reason());
-                log.info("saga {} ignored {} {}: {}", record.id(), typeName(reply), reply.messageId(), ignore.reason());
+                        record.currentStep(), record.currentStep(), messageId, messageType, "[]", ignore.reason());
+                log.info("saga {} ignored {} {}: {}", record.id(), messageType, messageId, ignore.reason());
             }
             case Decision.Transition<D> t -> {
                 SagaState<D> next = t.next();
                 sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
-                        json.writeValueAsString(next.data()), next.awaitingMessageId(), next.failureReason(),
-                        deadline(definition, next.status()));
-                sagas.appendHistory(record.id(), "TRANSITION", next.version(), record.status(), next.status(),
-                        record.currentStep(), next.currentStep(), reply.messageId(), typeName(reply),
+                        json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
+                        next.failureReason(), deadline(definition, next));
+                sagas.appendHistory(record.id(), kind, next.version(), record.status(), next.status(),
+                        record.currentStep(), next.currentStep(), messageId, messageType,
                         commandsJson(t.commands()), next.failureReason());
                 send(t.commands());
-                log.info("saga {} {}/{} -> {}/{} on {}", record.id(), record.status(), record.currentStep(),
-                        next.status(), next.currentStep(), typeName(reply));
+                log.info("saga {} {}/{} -> {}/{} (attempt {}) on {}", record.id(), record.status(),
+                        record.currentStep(), next.status(), next.currentStep(), next.attempt(),
+                        messageType == null ? kind : messageType);
             }
         }
     }
@@ -114,8 +152,14 @@ public class SagaEngine {
         }
     }
 
-    private Instant deadline(SagaDefinition<?> definition, SagaStatus status) {
-        return status.isEnded() ? null : clock.instant().plus(definition.stepTimeout());
+    /** The step timeout, doubled for every re-send of the same command (bounded), or none once ended. */
+    private Instant deadline(SagaDefinition<?> definition, SagaState<?> state) {
+        if (state.status().isEnded()) {
+            return null;
+        }
+        int factor = Math.min(1 << Math.min(state.attempt() - 1, 30), MAX_BACKOFF_FACTOR);
+        Duration wait = definition.stepTimeout().multipliedBy(factor);
+        return clock.instant().plus(wait);
     }
 
     private String commandsJson(List<Decision.Command> commands) {

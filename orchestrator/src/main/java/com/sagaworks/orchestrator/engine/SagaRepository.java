@@ -25,7 +25,7 @@ public class SagaRepository {
 
     private static final String SELECT_COLUMNS = """
             SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id,
-                   failure_reason, deadline_at, created_at, updated_at
+                   attempt, failure_reason, deadline_at, created_at, updated_at
             FROM saga
             """;
 
@@ -39,8 +39,17 @@ public class SagaRepository {
     private static final String UPDATE = """
             UPDATE saga
             SET status = :status, current_step = :currentStep, version = :nextVersion, data = CAST(:data AS jsonb),
-                awaiting_message_id = :awaiting, failure_reason = :failureReason, deadline_at = :deadlineAt
+                awaiting_message_id = :awaiting, attempt = :attempt, failure_reason = :failureReason,
+                deadline_at = :deadlineAt
             WHERE id = :id AND version = :expectedVersion
+            """;
+
+    private static final String LOCK_DUE = """
+            SELECT id FROM saga
+            WHERE status IN ('RUNNING', 'COMPENSATING') AND deadline_at <= :now
+            ORDER BY deadline_at
+            LIMIT :limit
+            FOR UPDATE SKIP LOCKED
             """;
 
     private static final String INSERT_HISTORY = """
@@ -90,13 +99,21 @@ public class SagaRepository {
         return jdbc.sql(FIND_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
     }
 
+    /**
+     * Locks up to {@code limit} sagas whose deadline has passed. SKIP LOCKED lets several orchestrator instances
+     * sweep at once without waiting on each other or taking the same saga twice.
+     */
+    public List<UUID> lockDue(Instant now, int limit) {
+        return jdbc.sql(LOCK_DUE).param("now", timestamp(now)).param("limit", limit).query(UUID.class).list();
+    }
+
     public List<SagaRecord> findByBusinessKey(String businessKey) {
         return jdbc.sql(FIND_BY_BUSINESS_KEY).param("businessKey", businessKey).query(SagaRepository::mapSaga).list();
     }
 
     /** Moves the saga from {@code expectedVersion} to the next one; throws if someone else moved it first. */
     public void update(UUID id, int expectedVersion, SagaStatus status, String currentStep, String dataJson,
-                       UUID awaiting, String failureReason, Instant deadlineAt) {
+                       UUID awaiting, int attempt, String failureReason, Instant deadlineAt) {
         int rows = jdbc.sql(UPDATE)
                 .param("id", id)
                 .param("expectedVersion", expectedVersion)
@@ -105,6 +122,7 @@ public class SagaRepository {
                 .param("currentStep", currentStep)
                 .param("data", dataJson)
                 .param("awaiting", awaiting)
+                .param("attempt", attempt)
                 .param("failureReason", failureReason)
                 .param("deadlineAt", timestamp(deadlineAt))
                 .update();
@@ -156,6 +174,7 @@ public class SagaRepository {
                 rs.getInt("version"),
                 rs.getString("data"),
                 rs.getObject("awaiting_message_id", UUID.class),
+                rs.getInt("attempt"),
                 rs.getString("failure_reason"),
                 instant(rs, "deadline_at"),
                 instant(rs, "created_at"),

@@ -39,6 +39,7 @@ public final class PlaceOrderSaga {
         return SagaDefinition.named(TYPE, PlaceOrderData.class)
                 .startedBy(OrderPlaced.class, placed -> placed.orderId().toString(), PlaceOrderData::from)
                 .stepTimeout(stepTimeout)
+                .onTimeout(d -> d.cancelledBecause(CancellationReason.TIMED_OUT))
 
                 .step("ORDER")
                 .compensateWith(d -> new CancelOrder(d.sagaId(), d.orderId(), d.cancellationReason()))

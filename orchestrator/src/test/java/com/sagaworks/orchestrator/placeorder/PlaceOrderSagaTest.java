@@ -40,6 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The place-order saga's decisions, path by path, with no broker and no database. */
 class PlaceOrderSagaTest {
 
+    private static final int MAX_ATTEMPTS = 3;
+
     private final SagaDefinition<PlaceOrderData> saga = PlaceOrderSaga.definition(Duration.ofSeconds(30));
     private final OrderId orderId = OrderId.random();
     private final CustomerId customer = new CustomerId("alice");
@@ -68,8 +70,15 @@ class PlaceOrderSagaTest {
             return replyCorrelatedWith(state.awaitingMessageId(), reply);
         }
 
+        Decision<PlaceOrderData> deadlinePasses() {
+            return apply(SagaDecider.onDeadline(saga, state, MAX_ATTEMPTS));
+        }
+
         Decision<PlaceOrderData> replyCorrelatedWith(UUID correlation, Object reply) {
-            Decision<PlaceOrderData> d = SagaDecider.decide(saga, state, correlation, reply);
+            return apply(SagaDecider.decide(saga, state, correlation, reply));
+        }
+
+        private Decision<PlaceOrderData> apply(Decision<PlaceOrderData> d) {
             if (d instanceof Decision.Transition<PlaceOrderData> t) {
                 assertThat(state.status().canMoveTo(t.next().status()))
                         .as("%s -> %s is in the transition table", state.status(), t.next().status()).isTrue();
@@ -242,5 +251,75 @@ class PlaceOrderSagaTest {
     void derivesOneSagaIdPerOrder() {
         assertThat(saga.sagaIdFor(orderId.toString())).isEqualTo(sagaId);
         assertThat(saga.sagaIdFor(OrderId.random().toString())).isNotEqualTo(sagaId);
+    }
+
+    @Test
+    void resendsTheSameCommandUnderTheSameIdWhenADeadlinePasses() {
+        Run run = new Run();
+        UUID reserveId = run.state.awaitingMessageId();
+        Object reserve = run.command();
+        run.deadlinePasses();
+        assertThat(run.state.status()).isEqualTo(SagaStatus.RUNNING);
+        assertThat(run.state.attempt()).isEqualTo(2);
+        assertThat(run.lastCommands).containsExactly(new Decision.Command(reserveId, reserve));
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        assertThat(run.command()).isInstanceOf(ChargePayment.class);
+        assertThat(run.state.attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void givesUpAnUnansweredReservationAndReleasesItBecauseItMayHaveHappened() {
+        Run run = new Run();
+        run.deadlinePasses();
+        run.deadlinePasses();
+        assertThat(run.state.attempt()).isEqualTo(MAX_ATTEMPTS);
+        run.deadlinePasses();
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATING);
+        assertThat(run.command()).isEqualTo(new ReleaseStock(sagaId, orderId));
+        assertThat(run.state.failureReason()).contains("RESERVE_STOCK unanswered after 3 attempts");
+        run.reply(new StockReleased(sagaId, 0));
+        assertThat(run.command()).isEqualTo(new CancelOrder(sagaId, orderId, CancellationReason.TIMED_OUT));
+        run.reply(new OrderCancellationRecorded(sagaId, true));
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATED);
+    }
+
+    @Test
+    void refundsAnUnansweredChargeBeforeReleasingStock() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        for (int i = 0; i < MAX_ATTEMPTS; i++) {
+            run.deadlinePasses();
+        }
+        assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
+        run.reply(new PaymentRefunded(sagaId, 0));
+        assertThat(run.command()).isEqualTo(new ReleaseStock(sagaId, orderId));
+    }
+
+    @Test
+    void refundsWhenApprovalStaysUnanswered() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        run.reply(new PaymentCharged(sagaId, 3700));
+        for (int i = 0; i < MAX_ATTEMPTS; i++) {
+            run.deadlinePasses();
+        }
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATING);
+        assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
+    }
+
+    @Test
+    void failsVisiblyWhenACompensationStaysUnanswered() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        run.reply(new PaymentDeclined(sagaId, PaymentDeclined.Reason.INSUFFICIENT_FUNDS));
+        UUID releaseId = run.state.awaitingMessageId();
+        run.deadlinePasses();
+        assertThat(run.lastCommands.getFirst().messageId()).isEqualTo(releaseId);
+        run.deadlinePasses();
+        run.deadlinePasses();
+        assertThat(run.state.status()).isEqualTo(SagaStatus.FAILED);
+        assertThat(run.state.failureReason()).contains("compensation of RESERVE_STOCK unanswered");
+        assertThat(run.lastCommands).isEmpty();
+        assertThat(run.deadlinePasses()).isInstanceOf(Decision.Ignore.class);
     }
 }
