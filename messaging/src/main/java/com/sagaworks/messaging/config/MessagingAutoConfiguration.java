@@ -1,0 +1,94 @@
+package com.sagaworks.messaging.config;
+
+import com.sagaworks.contracts.MessageCatalog;
+import com.sagaworks.contracts.Topics;
+import com.sagaworks.messaging.inbox.Inbox;
+import com.sagaworks.messaging.outbox.JdbcOutbox;
+import com.sagaworks.messaging.retry.RetryingTransactionRunner;
+import com.sagaworks.messaging.retry.TransactionRunner;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationInitializer;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.sql.DataSource;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wires the core of the messaging library into a service: schema migration, outbox, inbox, transaction runner
+ * and topic declarations. The relay and the consumer have auto-configurations of their own
+ * ({@link OutboxRelayAutoConfiguration}, {@link MessageConsumerAutoConfiguration}). Uses the service's
+ * DataSource, transaction manager and Jackson {@link JsonMapper}.
+ */
+@AutoConfiguration(after = {DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+        TransactionAutoConfiguration.class, JacksonAutoConfiguration.class, KafkaAutoConfiguration.class,
+        FlywayAutoConfiguration.class})
+@ConditionalOnSingleCandidate(DataSource.class)
+@EnableConfigurationProperties(MessagingProperties.class)
+public class MessagingAutoConfiguration {
+
+    /**
+     * Asks for the service's Flyway initializer first: the service's migrations must run on the empty schema
+     * before the library's tables appear, or its Flyway would find a non-empty schema without history.
+     */
+    @Bean
+    MessagingSchema messagingSchema(DataSource dataSource,
+                                    ObjectProvider<FlywayMigrationInitializer> serviceMigrations) {
+        // Creating the initializer is what runs the service's migrations.
+        serviceMigrations.getIfAvailable();
+        return new MessagingSchema(dataSource);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    TransactionRunner transactionRunner(PlatformTransactionManager transactionManager, MessagingProperties properties) {
+        MessagingProperties.Retry retry = properties.retry();
+        return new RetryingTransactionRunner(transactionManager, retry.maxAttempts(), retry.initialDelay(),
+                retry.maxDelay());
+    }
+
+    /** Takes {@link MessagingSchema} so that its tables exist before anything writes to them. */
+    @Bean
+    JdbcOutbox messagingOutbox(DataSource dataSource, JsonMapper json, MessagingSchema schema) {
+        return new JdbcOutbox(JdbcClient.create(dataSource), json);
+    }
+
+    @Bean
+    Inbox messagingInbox(DataSource dataSource, JsonMapper json, MessagingSchema schema) {
+        return new Inbox(JdbcClient.create(dataSource), json);
+    }
+
+    /** Every catalogued topic and its dead-letter topic; the broker does not auto-create topics. */
+    @Bean
+    @ConditionalOnProperty(prefix = "sagaworks.messaging.topics", name = "create", havingValue = "true",
+            matchIfMissing = true)
+    KafkaAdmin.NewTopics messagingTopics(MessagingProperties properties) {
+        MessagingProperties.Topics settings = properties.topics();
+        Set<String> names = new LinkedHashSet<>();
+        MessageCatalog.entries().forEach(entry -> {
+            names.add(entry.topic());
+            names.add(Topics.deadLetterOf(entry.topic()));
+        });
+        List<NewTopic> topics = new ArrayList<>();
+        names.forEach(name -> topics.add(new NewTopic(name, settings.partitions(), settings.replicationFactor())));
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+}

@@ -1,0 +1,116 @@
+package com.sagaworks.messaging.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import java.time.Duration;
+
+/**
+ * Settings of the messaging library, under {@code sagaworks.messaging}. Every value has a default that suits
+ * a service in production; tests typically switch the relay or the consumer off.
+ */
+@ConfigurationProperties("sagaworks.messaging")
+public record MessagingProperties(@DefaultValue Relay relay,
+                                  @DefaultValue Consumer consumer,
+                                  @DefaultValue Retry retry,
+                                  @DefaultValue Topics topics) {
+
+    /**
+     * The outbox relay.
+     *
+     * @param enabled      publish outbox rows at all; off in tests that inspect the outbox instead
+     * @param batchSize    rows read, sent and deleted per round
+     * @param pollInterval longest wait between rounds when no NOTIFY arrives (the safety net)
+     * @param leaseTtl     how long a relay keeps the publishing lease without renewing it; a standby takes
+     *                     over at the latest this long after the leader died
+     */
+    public record Relay(@DefaultValue("true") boolean enabled,
+                        @DefaultValue("200") int batchSize,
+                        @DefaultValue("2s") Duration pollInterval,
+                        @DefaultValue("10s") Duration leaseTtl) {
+
+        public Relay {
+            requirePositive("sagaworks.messaging.relay.batch-size", batchSize);
+            requirePositive("sagaworks.messaging.relay.poll-interval", pollInterval);
+            requirePositive("sagaworks.messaging.relay.lease-ttl", leaseTtl);
+        }
+    }
+
+    /**
+     * The batch consumer, created only when the service declares a
+     * {@link com.sagaworks.messaging.consumer.MessageHandlers} bean.
+     *
+     * @param enabled                consume at all; off in tests that call handlers directly
+     * @param groupId                Kafka consumer group; defaults to {@code spring.application.name}
+     * @param concurrency            listener threads (each one transaction at a time)
+     * @param batchSize              records per poll, hence per transaction; at most 64 keeps every record's
+     *                               savepoint inside PostgreSQL's per-transaction subtransaction cache
+     * @param redeliveryInitialDelay first pause before a batch whose transaction kept failing is redelivered
+     * @param redeliveryMaxDelay     longest pause between such redeliveries (they never stop)
+     */
+    public record Consumer(@DefaultValue("true") boolean enabled,
+                           String groupId,
+                           @DefaultValue("1") int concurrency,
+                           @DefaultValue("50") int batchSize,
+                           @DefaultValue("1s") Duration redeliveryInitialDelay,
+                           @DefaultValue("1m") Duration redeliveryMaxDelay) {
+
+        public Consumer {
+            requirePositive("sagaworks.messaging.consumer.concurrency", concurrency);
+            requirePositive("sagaworks.messaging.consumer.batch-size", batchSize);
+            requirePositive("sagaworks.messaging.consumer.redelivery-initial-delay", redeliveryInitialDelay);
+            requirePositive("sagaworks.messaging.consumer.redelivery-max-delay", redeliveryMaxDelay);
+        }
+    }
+
+    /**
+     * Retry of a whole transaction after a transient database error.
+     *
+     * @param maxAttempts  attempts in total, the first one included
+     * @param initialDelay pause before the first retry; doubles each time, with jitter
+     * @param maxDelay     longest pause between two attempts
+     */
+    public record Retry(@DefaultValue("8") int maxAttempts,
+                        @DefaultValue("20ms") Duration initialDelay,
+                        @DefaultValue("2s") Duration maxDelay) {
+
+        public Retry {
+            requirePositive("sagaworks.messaging.retry.max-attempts", maxAttempts);
+            requirePositive("sagaworks.messaging.retry.initial-delay", initialDelay);
+            if (maxDelay.compareTo(initialDelay) < 0) {
+                throw new IllegalArgumentException(
+                        "sagaworks.messaging.retry.max-delay must not be shorter than initial-delay");
+            }
+        }
+    }
+
+    /**
+     * Topic declaration through Spring Kafka's {@code KafkaAdmin}: every catalogued topic and its dead-letter
+     * topic.
+     *
+     * @param create            declare the topics at startup
+     * @param partitions        partitions of each topic
+     * @param replicationFactor replicas of each partition
+     */
+    public record Topics(@DefaultValue("true") boolean create,
+                         @DefaultValue("4") int partitions,
+                         @DefaultValue("1") short replicationFactor) {
+
+        public Topics {
+            requirePositive("sagaworks.messaging.topics.partitions", partitions);
+            requirePositive("sagaworks.messaging.topics.replication-factor", replicationFactor);
+        }
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+}

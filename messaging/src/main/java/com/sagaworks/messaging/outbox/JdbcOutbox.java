@@ -1,0 +1,123 @@
+package com.sagaworks.messaging.outbox;
+
+import com.sagaworks.contracts.MessageCatalog;
+import com.sagaworks.contracts.MessageHeaders;
+import com.sagaworks.contracts.SagaMessage;
+import com.sagaworks.contracts.order.OrderEvent;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.IllegalTransactionStateException;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@link Outbox} on the {@code messaging_outbox} table. Also writes prepared rows ({@link #enqueue}) for the
+ * consumer: replies replayed from the inbox and dead letters, whose payload is not a catalogued record.
+ */
+public class JdbcOutbox implements Outbox {
+
+    private static final String INSERT = """
+            INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+            VALUES (:id, :topic, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb), CAST(:headers AS jsonb))
+            ON CONFLICT (id) DO NOTHING
+            """;
+
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    public JdbcOutbox(JdbcClient jdbc, JsonMapper json) {
+        this.jdbc = jdbc;
+        this.json = json;
+    }
+
+    @Override
+    @Transactional(propagation = Propagation.MANDATORY)
+    public UUID send(Object message) {
+        return send(UUID.randomUUID(), message, Map.of());
+    }
+
+    @Override
+    @Transactional(propagation = Propagation.MANDATORY)
+    public UUID send(UUID messageId, Object message) {
+        return send(messageId, message, Map.of());
+    }
+
+    @Override
+    @Transactional(propagation = Propagation.MANDATORY)
+    public UUID send(UUID messageId, Object message, Map<String, String> headers) {
+        enqueue(toOutboxMessage(messageId, message, headers));
+        return messageId;
+    }
+
+    /**
+     * Queues a prepared row unless a row with its id is still waiting.
+     *
+     * @return whether a row was added
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean enqueue(OutboxMessage message) {
+        requireTransaction();
+        int rows = jdbc.sql(INSERT)
+                .param("id", message.id())
+                .param("topic", message.topic())
+                .param("aggregateType", message.aggregateType())
+                .param("aggregateId", message.aggregateId())
+                .param("type", message.type())
+                .param("payload", message.payload())
+                .param("headers", json.writeValueAsString(message.headers()))
+                .update();
+        return rows == 1;
+    }
+
+    /**
+     * The row {@link #send(UUID, Object, Map)} writes for {@code message}: topic, key and type name from the
+     * {@link MessageCatalog}, the payload as JSON, and the headers {@code message-id}, {@code message-type},
+     * {@code saga-id} (for a {@link SagaMessage}) plus {@code extraHeaders}.
+     *
+     * @throws IllegalArgumentException if the message is not catalogued or an extra header contradicts a
+     *                                  derived one
+     */
+    public OutboxMessage toOutboxMessage(UUID messageId, Object message, Map<String, String> extraHeaders) {
+        MessageCatalog.Entry entry = MessageCatalog.of(message);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put(MessageHeaders.MESSAGE_ID, messageId.toString());
+        headers.put(MessageHeaders.MESSAGE_TYPE, entry.typeName());
+        if (message instanceof SagaMessage saga) {
+            headers.put(MessageHeaders.SAGA_ID, saga.sagaId().toString());
+        }
+        extraHeaders.forEach((name, value) -> {
+            String derived = headers.putIfAbsent(name, value);
+            if (derived != null && !derived.equals(value)) {
+                throw new IllegalArgumentException(
+                        "header " + name + " is derived from the message as " + derived + ", not " + value);
+            }
+        });
+        return new OutboxMessage(messageId, entry.topic(), aggregateTypeOf(message), entry.keyOf(message),
+                entry.typeName(), json.writeValueAsString(message), headers);
+    }
+
+    private static String aggregateTypeOf(Object message) {
+        return switch (message) {
+            case SagaMessage ignored -> "saga";
+            case OrderEvent ignored -> "order";
+            default -> throw new IllegalArgumentException("no aggregate for " + message.getClass().getName());
+        };
+    }
+
+    /**
+     * The annotation already refuses when the bean is proxied; this check keeps the guarantee for an instance
+     * that is not (created by hand, or called from inside the class), because a row written outside a
+     * transaction could announce a change that then rolls back.
+     */
+    private static void requireTransaction() {
+        if (!TransactionSynchronizationManager.isActualTransactionActive()) {
+            throw new IllegalTransactionStateException(
+                    "the outbox joins the caller's transaction and refuses to run without one");
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package com.sagaworks.messaging.outbox;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.time.Duration;
+
+/**
+ * The row in {@code messaging_relay_lease} that makes one relay per database the publisher. Expiry is judged
+ * by the database clock, so relays on hosts whose clocks disagree still agree on who holds it.
+ */
+final class RelayLease {
+
+    /** Taken when free or expired, renewed when already ours; zero rows means someone else holds it. */
+    private static final String TAKE_OR_RENEW = """
+            INSERT INTO messaging_relay_lease AS lease (name, owner, expires_at)
+            VALUES (:name, :owner, now() + make_interval(secs => :ttlSeconds))
+            ON CONFLICT (name) DO UPDATE
+                SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at
+                WHERE lease.owner = EXCLUDED.owner OR lease.expires_at < now()
+            """;
+
+    /** Expires our lease at once, so a standby takes over without waiting out the TTL. */
+    private static final String RELEASE = """
+            UPDATE messaging_relay_lease
+               SET expires_at = now()
+             WHERE name = :name AND owner = :owner
+            """;
+
+    static final String NAME = "outbox-relay";
+
+    private final JdbcClient jdbc;
+    private final String owner;
+    private final double ttlSeconds;
+
+    RelayLease(JdbcClient jdbc, String owner, Duration ttl) {
+        this.jdbc = jdbc;
+        this.owner = owner;
+        this.ttlSeconds = ttl.toMillis() / 1000.0;
+    }
+
+    /** Takes or renews the lease; {@code true} when this relay holds it until now + TTL. */
+    boolean tryHold() {
+        int rows = jdbc.sql(TAKE_OR_RENEW)
+                .param("name", NAME)
+                .param("owner", owner)
+                .param("ttlSeconds", ttlSeconds)
+                .update();
+        return rows == 1;
+    }
+
+    /** Gives the lease up; {@code false} when it was not ours (any more). */
+    boolean release() {
+        return jdbc.sql(RELEASE).param("name", NAME).param("owner", owner).update() == 1;
+    }
+
+    String owner() {
+        return owner;
+    }
+}

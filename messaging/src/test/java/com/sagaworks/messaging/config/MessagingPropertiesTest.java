@@ -1,0 +1,56 @@
+package com.sagaworks.messaging.config;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessagingPropertiesTest {
+
+    @Test
+    void defaultsSuitAServiceInProduction() {
+        MessagingProperties properties = bind(Map.of());
+
+        assertThat(properties.relay()).isEqualTo(
+                new MessagingProperties.Relay(true, 200, Duration.ofSeconds(2), Duration.ofSeconds(10)));
+        assertThat(properties.consumer().enabled()).isTrue();
+        assertThat(properties.consumer().groupId()).isNull();
+        assertThat(properties.consumer().concurrency()).isEqualTo(1);
+        assertThat(properties.consumer().batchSize()).isEqualTo(50);
+        assertThat(properties.retry()).isEqualTo(
+                new MessagingProperties.Retry(8, Duration.ofMillis(20), Duration.ofSeconds(2)));
+        assertThat(properties.topics()).isEqualTo(new MessagingProperties.Topics(true, 4, (short) 1));
+    }
+
+    @Test
+    void bindsKebabCaseSettings() {
+        MessagingProperties properties = bind(Map.of(
+                "sagaworks.messaging.relay.enabled", "false",
+                "sagaworks.messaging.relay.poll-interval", "500ms",
+                "sagaworks.messaging.consumer.group-id", "inventory",
+                "sagaworks.messaging.retry.max-attempts", "3"));
+
+        assertThat(properties.relay().enabled()).isFalse();
+        assertThat(properties.relay().pollInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(properties.consumer().groupId()).isEqualTo("inventory");
+        assertThat(properties.retry().maxAttempts()).isEqualTo(3);
+    }
+
+    @Test
+    void refusesANonPositiveBatchSize() {
+        assertThatThrownBy(() -> bind(Map.of("sagaworks.messaging.relay.batch-size", "0")))
+                .isInstanceOf(BindException.class)
+                .hasRootCauseMessage("sagaworks.messaging.relay.batch-size must be positive: 0");
+    }
+
+    private static MessagingProperties bind(Map<String, String> values) {
+        return new Binder(new MapConfigurationPropertySource(values))
+                .bindOrCreate("sagaworks.messaging", MessagingProperties.class);
+    }
+}
