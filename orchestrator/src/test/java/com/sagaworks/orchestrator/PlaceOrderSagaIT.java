@@ -16,10 +16,12 @@ import com.sagaworks.contracts.order.CancelOrder;
 import com.sagaworks.contracts.order.CancellationReason;
 import com.sagaworks.contracts.order.OrderApproved;
 import com.sagaworks.contracts.order.OrderCancellationRecorded;
+import com.sagaworks.contracts.order.OrderCancelled;
 import com.sagaworks.contracts.order.OrderPlaced;
 import com.sagaworks.contracts.payment.ChargePayment;
 import com.sagaworks.contracts.payment.PaymentCharged;
 import com.sagaworks.contracts.payment.PaymentDeclined;
+import com.sagaworks.contracts.payment.PaymentRefunded;
 import com.sagaworks.orchestrator.engine.SagaStatus;
 import com.sagaworks.orchestrator.placeorder.PlaceOrderSaga;
 import com.sagaworks.testing.KafkaTestClient;
@@ -170,6 +172,30 @@ class PlaceOrderSagaIT {
         reply(cancel, new OrderCancellationRecorded(saga, true));
         awaitStatus(saga, SagaStatus.COMPENSATED);
         assertThat(saga(saga).get("failureReason").asString()).contains("INSUFFICIENT_FUNDS");
+        awaitOutboxEmpty();
+    }
+
+    @Test
+    void customerCancellationWhileChargingRefundsReleasesAndCancels() throws Exception {
+        OrderId orderId = placeOrder();
+        SagaId saga = sagaOf(orderId);
+        reply(awaitCommand(Topics.INVENTORY_COMMANDS, saga, "ReserveStock"), new StockReserved(saga, priced, 3000));
+        var charge = awaitCommand(Topics.PAYMENT_COMMANDS, saga, "ChargePayment");
+        kafka.send(new OrderCancelled(orderId, new CustomerId("alice"), CancellationReason.CANCELLED_BY_CUSTOMER,
+                Instant.now()));
+        var refund = awaitCommand(Topics.PAYMENT_COMMANDS, saga, "RefundPayment");
+        // the charge's late answer is stale now and must not move the saga forward
+        reply(charge, new PaymentCharged(saga, 3000));
+        reply(refund, new PaymentRefunded(saga, 3000));
+        reply(awaitCommand(Topics.INVENTORY_COMMANDS, saga, "ReleaseStock"), new StockReleased(saga, 2));
+        var cancel = awaitCommand(Topics.ORDER_COMMANDS, saga, "CancelOrder");
+        assertThat(cancel.as(CancelOrder.class).reason()).isEqualTo(CancellationReason.CANCELLED_BY_CUSTOMER);
+        reply(cancel, new OrderCancellationRecorded(saga, true));
+        awaitStatus(saga, SagaStatus.COMPENSATED);
+        assertThat(kafka.received(r -> saga.toString().equals(r.key()) && "ApproveOrder".equals(r.type()))).isEmpty();
+        assertThat(saga(saga).get("history").valueStream()
+                .anyMatch(h -> "IGNORED".equals(h.get("kind").asString())
+                        && "PaymentCharged".equals(h.get("messageType").asString()))).isTrue();
         awaitOutboxEmpty();
     }
 

@@ -56,6 +56,10 @@ class EngineConfiguration {
             builder.on(trigger, engine::start);
             handled.add(trigger);
         }
+        for (Class<?> abort : definitions.abortTypes()) {
+            builder.on(abort, engine::abort);
+            handled.add(abort);
+        }
         for (Class<?> reply : definitions.replyTypes()) {
             registerReply(builder, reply, engine);
             handled.add(reply);

@@ -85,6 +85,19 @@ public final class SagaDecider {
         return compensateFrom(definition, state, index, definition.onTimeout().apply(state.data()), reason);
     }
 
+    /**
+     * An abort event (e.g. the customer cancelled the order) for this saga. A running saga compensates from its
+     * current step inclusive: the reply to that step's command will arrive stale and be ignored, and the
+     * compensation is safe whether or not the command took effect. Anything later changes nothing.
+     */
+    public static <D> Decision<D> onAbort(SagaDefinition<D> definition, SagaState<D> state, D markedData,
+                                          String reason) {
+        if (state.status() != SagaStatus.RUNNING) {
+            return new Decision.Ignore<>("saga is " + state.status() + "; nothing to abort");
+        }
+        return compensateFrom(definition, state, definition.indexOf(state.currentStep()), markedData, reason);
+    }
+
     private static <D> Decision.Transition<D> runForwardFrom(SagaDefinition<D> definition, SagaState<D> state,
                                                              int from, D data) {
         List<SagaStep<D>> steps = definition.steps();

@@ -41,18 +41,27 @@ public final class SagaDefinition<D> {
                                 BiFunction<SagaId, E, D> initialData) {
     }
 
+    /**
+     * An event that asks to abandon a running saga (the customer cancelled the order): its business key and how
+     * the saga data records the reason before compensating.
+     */
+    public record Abort<E, D>(Class<E> eventType, Function<E, String> businessKey, BiFunction<D, E, D> mark) {
+    }
+
     private final String type;
     private final Class<D> dataType;
     private final Trigger<?, D> trigger;
+    private final List<Abort<?, D>> aborts;
     private final List<SagaStep<D>> steps;
     private final Duration stepTimeout;
     private final Function<D, D> onTimeout;
 
     private SagaDefinition(String type, Class<D> dataType, Trigger<?, D> trigger, List<SagaStep<D>> steps,
-                           Duration stepTimeout, Function<D, D> onTimeout) {
+                           Duration stepTimeout, Function<D, D> onTimeout, List<Abort<?, D>> aborts) {
         this.type = type;
         this.dataType = dataType;
         this.trigger = trigger;
+        this.aborts = List.copyOf(aborts);
         this.steps = List.copyOf(steps);
         this.stepTimeout = stepTimeout;
         this.onTimeout = onTimeout;
@@ -81,6 +90,10 @@ public final class SagaDefinition<D> {
     /** How long a step may wait for its reply before the deadline passes. */
     public Duration stepTimeout() {
         return stepTimeout;
+    }
+
+    public List<Abort<?, D>> aborts() {
+        return aborts;
     }
 
     /** How the saga data records that a step was given up after its deadline (before compensating). */
@@ -124,6 +137,7 @@ public final class SagaDefinition<D> {
         private Trigger<?, D> trigger;
         private Duration stepTimeout = Duration.ofSeconds(30);
         private Function<D, D> onTimeout = Function.identity();
+        private final List<Abort<?, D>> aborts = new ArrayList<>();
 
         private Builder(String type, Class<D> dataType) {
             this.type = Objects.requireNonNull(type);
@@ -147,6 +161,16 @@ public final class SagaDefinition<D> {
             return this;
         }
 
+        /**
+         * An event that abandons the saga while it runs: compensation starts at once, with the current step's own
+         * compensation (its command may already have taken effect). Once the saga is compensating or ended the
+         * event changes nothing.
+         */
+        public <E> Builder<D> abortedBy(Class<E> eventType, Function<E, String> businessKey, BiFunction<D, E, D> mark) {
+            aborts.add(new Abort<>(eventType, businessKey, mark));
+            return this;
+        }
+
         public StepBuilder<D> step(String name) {
             StepBuilder<D> step = new StepBuilder<>(this, name);
             steps.add(step);
@@ -167,7 +191,7 @@ public final class SagaDefinition<D> {
             if (built.stream().noneMatch(SagaStep::hasAction)) {
                 throw new IllegalStateException("saga " + type + " has no step with an action");
             }
-            return new SagaDefinition<>(type, dataType, trigger, built, stepTimeout, onTimeout);
+            return new SagaDefinition<>(type, dataType, trigger, built, stepTimeout, onTimeout, aborts);
         }
     }
 

@@ -35,6 +35,19 @@ public final class SagaDefinitions {
         return types;
     }
 
+    /** The definitions an event of this type can abort. */
+    public List<SagaDefinition<?>> abortedBy(Class<?> eventType) {
+        return byType.values().stream()
+                .filter(d -> d.aborts().stream().anyMatch(a -> a.eventType().equals(eventType)))
+                .toList();
+    }
+
+    public Set<Class<?>> abortTypes() {
+        Set<Class<?>> types = new LinkedHashSet<>();
+        byType.values().forEach(d -> d.aborts().forEach(a -> types.add(a.eventType())));
+        return types;
+    }
+
     public Set<Class<?>> replyTypes() {
         Set<Class<?>> types = new LinkedHashSet<>();
         byType.values().forEach(d -> types.addAll(d.replyTypes()));

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Applies {@link SagaDecider}'s decisions to the database: one saga row update (version-guarded, under the row
@@ -77,18 +78,39 @@ public class SagaEngine {
         log.info("saga {} {} started for {}, waiting on {}", definition.type(), sagaId, businessKey, s.currentStep());
     }
 
+    /** Abandons the running sagas that {@code event} aborts (see {@link SagaDefinition.Builder#abortedBy}). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void abort(IncomingMessage<?> event) {
+        for (SagaDefinition<?> definition : definitions.abortedBy(event.payload().getClass())) {
+            abort(definition, event);
+        }
+    }
+
+    private <D, E> void abort(SagaDefinition<D> definition, IncomingMessage<?> event) {
+        for (SagaDefinition.Abort<?, D> candidate : definition.aborts()) {
+            if (!candidate.eventType().isInstance(event.payload())) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            SagaDefinition.Abort<E, D> abort = (SagaDefinition.Abort<E, D>) candidate;
+            E payload = abort.eventType().cast(event.payload());
+            String businessKey = abort.businessKey().apply(payload);
+            sagas.lock(definition.type(), businessKey).ifPresentOrElse(
+                    record -> decideAndApply(definition, record, "TRANSITION", event.messageId(), typeName(event),
+                            state -> SagaDecider.onAbort(definition, state, abort.mark().apply(state.data(), payload),
+                                    "aborted by " + typeName(event))),
+                    () -> log.info("no {} saga for {}; {} changes nothing", definition.type(), businessKey,
+                            typeName(event)));
+        }
+    }
+
     /** Feeds a participant's reply to its saga. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void onReply(IncomingMessage<? extends SagaMessage> reply) {
         SagaId sagaId = reply.payload().sagaId();
         SagaRecord record = sagas.lock(sagaId.value())
                 .orElseThrow(() -> new PermanentMessageException("no saga " + sagaId + " for " + typeName(reply)));
-        decideAndApply(definitionOf(record), record, "TRANSITION", reply.messageId(), typeName(reply), new Decide() {
-            @Override
-            public <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state) {
-                return SagaDecider.decide(definition, state, reply.correlationId(), reply.payload());
-            }
-        });
+        applyReply(definitionOf(record), record, reply);
     }
 
     /**
@@ -101,12 +123,17 @@ public class SagaEngine {
         if (record.deadlineAt() == null || record.deadlineAt().isAfter(clock.instant())) {
             return;
         }
-        decideAndApply(definitionOf(record), record, "TIMEOUT", null, null, new Decide() {
-            @Override
-            public <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state) {
-                return SagaDecider.onDeadline(definition, state, maxAttempts);
-            }
-        });
+        applyDeadline(definitionOf(record), record);
+    }
+
+    private <D> void applyReply(SagaDefinition<D> definition, SagaRecord record, IncomingMessage<?> reply) {
+        decideAndApply(definition, record, "TRANSITION", reply.messageId(), typeName(reply),
+                state -> SagaDecider.decide(definition, state, reply.correlationId(), reply.payload()));
+    }
+
+    private <D> void applyDeadline(SagaDefinition<D> definition, SagaRecord record) {
+        decideAndApply(definition, record, "TIMEOUT", null, null,
+                state -> SagaDecider.onDeadline(definition, state, maxAttempts));
     }
 
     private SagaDefinition<?> definitionOf(SagaRecord record) {
@@ -114,17 +141,12 @@ public class SagaEngine {
                 "saga " + record.id() + " has unknown type " + record.type()));
     }
 
-    /** One of the decider's entry points, generic in the saga's data type. */
-    private interface Decide {
-        <D> Decision<D> apply(SagaDefinition<D> definition, SagaState<D> state);
-    }
-
     private <D> void decideAndApply(SagaDefinition<D> definition, SagaRecord record, String kind, UUID messageId,
-                                    String messageType, Decide decide) {
+                                    String messageType, Function<SagaState<D>, Decision<D>> decide) {
         SagaState<D> state = new SagaState<>(SagaId.of(record.id()), record.type(), record.status(),
                 record.currentStep(), record.version(), json.readValue(record.dataJson(), definition.dataType()),
                 record.awaitingMessageId(), record.attempt(), record.failureReason());
-        switch (decide.apply(definition, state)) {
+        switch (decide.apply(state)) {
             case Decision.Ignore<D> ignore -> {
                 sagas.appendHistory(record.id(), "IGNORED", record.version(), record.status(), record.status(),
                         record.currentStep(), record.currentStep(), messageId, messageType, "[]", ignore.reason());

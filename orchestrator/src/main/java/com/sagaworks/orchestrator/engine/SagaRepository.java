@@ -33,6 +33,9 @@ public class SagaRepository {
 
     private static final String FIND_BY_ID = SELECT_COLUMNS + " WHERE id = :id";
 
+    private static final String LOCK_BY_TYPE_AND_KEY = SELECT_COLUMNS
+            + " WHERE type = :type AND business_key = :businessKey FOR UPDATE";
+
     private static final String FIND_BY_BUSINESS_KEY = SELECT_COLUMNS
             + " WHERE business_key = :businessKey ORDER BY created_at";
 
@@ -93,6 +96,11 @@ public class SagaRepository {
     /** Reads and locks the saga for the rest of the transaction, so its messages are handled one at a time. */
     public Optional<SagaRecord> lock(UUID id) {
         return jdbc.sql(LOCK_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
+    }
+
+    public Optional<SagaRecord> lock(String type, String businessKey) {
+        return jdbc.sql(LOCK_BY_TYPE_AND_KEY).param("type", type).param("businessKey", businessKey)
+                .query(SagaRepository::mapSaga).optional();
     }
 
     public Optional<SagaRecord> find(UUID id) {

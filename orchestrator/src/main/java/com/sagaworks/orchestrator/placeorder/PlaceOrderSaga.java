@@ -11,6 +11,7 @@ import com.sagaworks.contracts.order.CancellationReason;
 import com.sagaworks.contracts.order.OrderApprovalRefused;
 import com.sagaworks.contracts.order.OrderApproved;
 import com.sagaworks.contracts.order.OrderCancellationRecorded;
+import com.sagaworks.contracts.order.OrderCancelled;
 import com.sagaworks.contracts.order.OrderPlaced;
 import com.sagaworks.contracts.payment.ChargePayment;
 import com.sagaworks.contracts.payment.PaymentCharged;
@@ -40,6 +41,9 @@ public final class PlaceOrderSaga {
                 .startedBy(OrderPlaced.class, placed -> placed.orderId().toString(), PlaceOrderData::from)
                 .stepTimeout(stepTimeout)
                 .onTimeout(d -> d.cancelledBecause(CancellationReason.TIMED_OUT))
+                // the customer cancelled while the saga runs: order-service already marked the order CANCELLED
+                .abortedBy(OrderCancelled.class, cancelled -> cancelled.orderId().toString(),
+                        (d, cancelled) -> d.cancelledBecause(cancelled.reason()))
 
                 .step("ORDER")
                 .compensateWith(d -> new CancelOrder(d.sagaId(), d.orderId(), d.cancellationReason()))

@@ -74,6 +74,11 @@ class PlaceOrderSagaTest {
             return apply(SagaDecider.onDeadline(saga, state, MAX_ATTEMPTS));
         }
 
+        Decision<PlaceOrderData> customerCancels() {
+            return apply(SagaDecider.onAbort(saga, state,
+                    state.data().cancelledBecause(CancellationReason.CANCELLED_BY_CUSTOMER), "aborted by OrderCancelled"));
+        }
+
         Decision<PlaceOrderData> replyCorrelatedWith(UUID correlation, Object reply) {
             return apply(SagaDecider.decide(saga, state, correlation, reply));
         }
@@ -321,5 +326,50 @@ class PlaceOrderSagaTest {
         assertThat(run.state.failureReason()).contains("compensation of RESERVE_STOCK unanswered");
         assertThat(run.lastCommands).isEmpty();
         assertThat(run.deadlinePasses()).isInstanceOf(Decision.Ignore.class);
+    }
+
+    @Test
+    void customerCancellationDuringReservationReleasesWhateverMayHaveBeenReserved() {
+        Run run = new Run();
+        UUID reserveId = run.state.awaitingMessageId();
+        run.customerCancels();
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATING);
+        assertThat(run.command()).isEqualTo(new ReleaseStock(sagaId, orderId));
+        // the reservation's own reply arrives afterwards and must not move the saga
+        assertThat(run.replyCorrelatedWith(reserveId, new StockReserved(sagaId, priced, 3700)))
+                .isInstanceOf(Decision.Ignore.class);
+        run.reply(new StockReleased(sagaId, 3));
+        assertThat(run.command()).isEqualTo(new CancelOrder(sagaId, orderId, CancellationReason.CANCELLED_BY_CUSTOMER));
+        run.reply(new OrderCancellationRecorded(sagaId, true));
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATED);
+    }
+
+    @Test
+    void customerCancellationDuringChargeRefundsThenReleases() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        run.customerCancels();
+        assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
+        run.reply(new PaymentRefunded(sagaId, 0));
+        assertThat(run.command()).isEqualTo(new ReleaseStock(sagaId, orderId));
+    }
+
+    @Test
+    void customerCancellationDuringApprovalRefundsFirst() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        run.reply(new PaymentCharged(sagaId, 3700));
+        run.customerCancels();
+        assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
+    }
+
+    @Test
+    void customerCancellationChangesNothingOnceCompensatingOrEnded() {
+        Run run = new Run();
+        run.reply(new StockRejected(sagaId, StockRejected.Reason.OUT_OF_STOCK, List.of("SKU-1")));
+        assertThat(run.customerCancels()).isInstanceOf(Decision.Ignore.class);
+        run.reply(new OrderCancellationRecorded(sagaId, true));
+        assertThat(run.customerCancels()).isInstanceOf(Decision.Ignore.class);
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATED);
     }
 }

@@ -1,0 +1,161 @@
+package com.sagaworks.order;
+
+import com.sagaworks.contracts.CustomerId;
+import com.sagaworks.contracts.OrderId;
+import com.sagaworks.contracts.inventory.PricedLine;
+import com.sagaworks.contracts.order.CancellationReason;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads orders and moves them between statuses. Every status change is guarded in SQL by the status and
+ * version it was read with and must touch exactly one row; the caller holds the row lock
+ * ({@link #lock(OrderId)}), so a miss means the invariant is broken, never a lost race to retry.
+ */
+@Repository
+public class OrderRepository {
+
+    private static final String SELECT_ORDER = """
+            SELECT id, customer_id, status, reason, total_cents, version, created_at, updated_at
+              FROM orders
+             WHERE id = :id
+            """;
+
+    private static final String LOCK_ORDER = SELECT_ORDER + " FOR UPDATE";
+
+    private static final String SELECT_LINES = """
+            SELECT line_no, sku, quantity, unit_price_cents
+              FROM order_line
+             WHERE order_id = :orderId
+             ORDER BY line_no
+            """;
+
+    private static final String PRICE_LINE = """
+            UPDATE order_line
+               SET unit_price_cents = :unitPriceCents
+             WHERE order_id = :orderId AND sku = :sku AND quantity = :quantity AND unit_price_cents IS NULL
+            """;
+
+    private static final String CONFIRM = """
+            UPDATE orders
+               SET status = 'CONFIRMED', total_cents = :totalCents, version = version + 1, updated_at = now()
+             WHERE id = :id AND status = 'PENDING' AND version = :version
+            RETURNING updated_at
+            """;
+
+    private static final String CANCEL = """
+            UPDATE orders
+               SET status = 'CANCELLED', reason = :reason, version = version + 1, updated_at = now()
+             WHERE id = :id AND status = 'PENDING' AND version = :version
+            RETURNING updated_at
+            """;
+
+    private final JdbcClient jdbc;
+
+    OrderRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<Order> find(OrderId id) {
+        return load(SELECT_ORDER, id);
+    }
+
+    /** Reads the order and holds its row lock until the transaction ends. */
+    public Optional<Order> lock(OrderId id) {
+        return load(LOCK_ORDER, id);
+    }
+
+    /**
+     * PENDING → CONFIRMED at inventory's prices. {@code lines} must match the order's lines one for one
+     * (same skus and quantities), which the caller has checked.
+     *
+     * @return when the order was confirmed
+     */
+    public Instant confirm(Order order, List<PricedLine> lines, long totalCents) {
+        order.status().requireMoveTo(OrderStatus.CONFIRMED);
+        for (PricedLine line : lines) {
+            int priced = jdbc.sql(PRICE_LINE)
+                    .param("orderId", order.id().value())
+                    .param("sku", line.sku())
+                    .param("quantity", line.quantity())
+                    .param("unitPriceCents", line.unitPriceCents())
+                    .update();
+            if (priced != 1) {
+                throw new IllegalStateException("order " + order.id() + ": line " + line.sku() + " could not be priced");
+            }
+        }
+        return jdbc.sql(CONFIRM)
+                .param("id", order.id().value())
+                .param("version", order.version())
+                .param("totalCents", totalCents)
+                .query((rs, n) -> instant(rs, "updated_at"))
+                .optional()
+                .orElseThrow(() -> changedUnderLock(order, OrderStatus.CONFIRMED));
+    }
+
+    /**
+     * PENDING → CANCELLED with {@code reason}.
+     *
+     * @return when the order was cancelled
+     */
+    public Instant cancel(Order order, CancellationReason reason) {
+        order.status().requireMoveTo(OrderStatus.CANCELLED);
+        return jdbc.sql(CANCEL)
+                .param("id", order.id().value())
+                .param("version", order.version())
+                .param("reason", reason.name())
+                .query((rs, n) -> instant(rs, "updated_at"))
+                .optional()
+                .orElseThrow(() -> changedUnderLock(order, OrderStatus.CANCELLED));
+    }
+
+    private static IllegalStateException changedUnderLock(Order order, OrderStatus target) {
+        return new IllegalStateException("order " + order.id() + " is no longer " + order.status() + " at version "
+                + order.version() + "; refusing to move it to " + target);
+    }
+
+    private Optional<Order> load(String sql, OrderId id) {
+        return jdbc.sql(sql)
+                .param("id", id.value())
+                .query((rs, n) -> order(rs))
+                .optional()
+                .map(order -> order.withLines(lines(id)));
+    }
+
+    private List<Order.Line> lines(OrderId id) {
+        return jdbc.sql(SELECT_LINES)
+                .param("orderId", id.value())
+                .query((rs, n) -> new Order.Line(
+                        rs.getInt("line_no"),
+                        rs.getString("sku"),
+                        rs.getInt("quantity"),
+                        rs.getObject("unit_price_cents", Long.class)))
+                .list();
+    }
+
+    private static Order order(ResultSet rs) throws SQLException {
+        String reason = rs.getString("reason");
+        return new Order(
+                OrderId.of(rs.getObject("id", UUID.class)),
+                CustomerId.of(rs.getString("customer_id")),
+                OrderStatus.valueOf(rs.getString("status")),
+                reason == null ? null : CancellationReason.valueOf(reason),
+                rs.getObject("total_cents", Long.class),
+                rs.getInt("version"),
+                instant(rs, "created_at"),
+                instant(rs, "updated_at"),
+                List.of());
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        return rs.getObject(column, OffsetDateTime.class).toInstant();
+    }
+}

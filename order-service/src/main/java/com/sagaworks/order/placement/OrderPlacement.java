@@ -1,0 +1,68 @@
+package com.sagaworks.order.placement;
+
+import com.sagaworks.contracts.OrderId;
+import com.sagaworks.contracts.order.OrderPlaced;
+import com.sagaworks.messaging.outbox.Outbox;
+import com.sagaworks.messaging.retry.TransactionRunner;
+import com.sagaworks.order.OrderStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Places an order: one transaction inserts it PENDING with its lines and queues {@link OrderPlaced}, which
+ * starts the place-order saga. The database decides idempotency, so concurrent retries of one request
+ * make exactly one order whatever instance they reach.
+ */
+@Service
+public class OrderPlacement {
+
+    private static final Logger log = LoggerFactory.getLogger(OrderPlacement.class);
+
+    private final PlacementRepository orders;
+    private final Outbox outbox;
+    private final TransactionRunner transactions;
+
+    OrderPlacement(PlacementRepository orders, Outbox outbox, TransactionRunner transactions) {
+        this.orders = orders;
+        this.outbox = outbox;
+        this.transactions = transactions;
+    }
+
+    /**
+     * @throws IdempotencyKeyReusedException when {@code key} already made an order from a different request
+     */
+    public Placement place(IdempotencyKey key, PlaceOrder request) {
+        String requestHash = RequestHash.of(request);
+        // The runner repeats the whole unit on a transient error; each attempt starts from a fresh id and
+        // finds the order of an earlier attempt by its key if that attempt did commit after all.
+        return transactions.inTransaction("place-order", () -> placeOnce(key, request, requestHash));
+    }
+
+    private Placement placeOnce(IdempotencyKey key, PlaceOrder request, String requestHash) {
+        OrderId id = OrderId.random();
+        Optional<Instant> createdAt = orders.insertIfKeyIsNew(id, request.customerId(), key, requestHash);
+        if (createdAt.isEmpty()) {
+            return replay(key, requestHash);
+        }
+        orders.insertLines(id, request.lines());
+        outbox.send(new OrderPlaced(id, request.customerId(), request.lines(), createdAt.get()));
+        log.info("order {} placed PENDING with {} lines", id, request.lines().size());
+        return new Placement(id, OrderStatus.PENDING, false);
+    }
+
+    private Placement replay(IdempotencyKey key, String requestHash) {
+        PlacementRepository.ExistingOrder existing = orders.findByIdempotencyKey(key)
+                .orElseThrow(() -> new IllegalStateException(
+                        "the insert conflicted on an idempotency key but no order holds it"));
+        if (!existing.requestHash().equals(requestHash)) {
+            log.info("order {}: its idempotency key was reused for a different request; refused", existing.id());
+            throw new IdempotencyKeyReusedException(key);
+        }
+        log.info("order {}: idempotent replay, status {}", existing.id(), existing.status());
+        return new Placement(existing.id(), existing.status(), true);
+    }
+}
