@@ -1,0 +1,202 @@
+package com.sagaworks.system;
+
+import com.sagaworks.stack.LocalStack;
+import com.sagaworks.stack.Service;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Direct access to the four databases: seeding a test's own products and accounts, and reading what the
+ * services wrote, for the invariants (which no HTTP API shows in full).
+ */
+public final class Db {
+
+    private static final String INSERT_PRODUCT = """
+            INSERT INTO product (sku, name, price_cents, available) VALUES (?, ?, ?, ?)
+            """;
+    private static final String INSERT_ACCOUNT = """
+            INSERT INTO account (customer_id, balance_cents) VALUES (?, ?)
+            """;
+    private static final String AVAILABLE = """
+            SELECT available FROM product WHERE sku = ?
+            """;
+    /** Units held by live reservations; a RELEASED or REJECTED reservation holds nothing. */
+    private static final String RESERVED_UNITS = """
+            SELECT coalesce(sum(line.quantity), 0)
+            FROM reservation_line line
+            JOIN reservation r ON r.saga_id = line.saga_id
+            WHERE line.sku = ? AND r.status = 'RESERVED'
+            """;
+    private static final String RESERVATION_STATUSES_OF_ORDER = """
+            SELECT status FROM reservation WHERE order_id = ?
+            """;
+    private static final String LEDGER_SUM_OF_CUSTOMER = """
+            SELECT coalesce(sum(amount_cents), 0) FROM payment_ledger WHERE customer_id = ? AND kind = ?
+            """;
+    private static final String LEDGER_SUM_OF_ORDER = """
+            SELECT coalesce(sum(amount_cents), 0) FROM payment_ledger WHERE order_id = ? AND kind = ?
+            """;
+    private static final String LEDGER_NET_TOTAL = """
+            SELECT coalesce(sum(CASE kind WHEN 'CHARGE' THEN amount_cents ELSE -amount_cents END), 0)
+            FROM payment_ledger
+            """;
+    private static final String CONFIRMED_TOTAL_OF_CUSTOMER = """
+            SELECT coalesce(sum(total_cents), 0) FROM orders WHERE customer_id = ? AND status = 'CONFIRMED'
+            """;
+    private static final String CONFIRMED_TOTAL = """
+            SELECT coalesce(sum(total_cents), 0) FROM orders WHERE status = 'CONFIRMED'
+            """;
+    private static final String ORDERS_WITH_KEY = """
+            SELECT count(*) FROM orders WHERE idempotency_key = ?
+            """;
+    private static final String OUTBOX_ROWS = """
+            SELECT count(*) FROM messaging_outbox
+            """;
+
+    private final LocalStack stack;
+
+    Db(LocalStack stack) {
+        this.stack = stack;
+    }
+
+    void insertProduct(String sku, String name, long priceCents, int available) {
+        update(Service.INVENTORY, INSERT_PRODUCT, statement -> {
+            statement.setString(1, sku);
+            statement.setString(2, name);
+            statement.setLong(3, priceCents);
+            statement.setInt(4, available);
+        });
+    }
+
+    void insertAccount(String customerId, long balanceCents) {
+        update(Service.PAYMENT, INSERT_ACCOUNT, statement -> {
+            statement.setString(1, customerId);
+            statement.setLong(2, balanceCents);
+        });
+    }
+
+    public int available(String sku) {
+        return (int) single(Service.INVENTORY, AVAILABLE, statement -> statement.setString(1, sku));
+    }
+
+    public long reservedUnits(String sku) {
+        return single(Service.INVENTORY, RESERVED_UNITS, statement -> statement.setString(1, sku));
+    }
+
+    public List<String> reservationStatuses(UUID orderId) {
+        List<String> statuses = new ArrayList<>();
+        query(Service.INVENTORY, RESERVATION_STATUSES_OF_ORDER, statement -> statement.setObject(1, orderId),
+                row -> statuses.add(row.getString(1)));
+        return statuses;
+    }
+
+    public long chargedCents(String customerId) {
+        return ledgerSumOfCustomer(customerId, "CHARGE");
+    }
+
+    public long refundedCents(String customerId) {
+        return ledgerSumOfCustomer(customerId, "REFUND");
+    }
+
+    public long chargedCents(UUID orderId) {
+        return ledgerSumOfOrder(orderId, "CHARGE");
+    }
+
+    public long refundedCents(UUID orderId) {
+        return ledgerSumOfOrder(orderId, "REFUND");
+    }
+
+    /** Charges minus refunds over the whole ledger. */
+    public long netChargedCents() {
+        return single(Service.PAYMENT, LEDGER_NET_TOTAL, NO_PARAMETERS);
+    }
+
+    public long confirmedTotalCents(String customerId) {
+        return single(Service.ORDER, CONFIRMED_TOTAL_OF_CUSTOMER, statement -> statement.setString(1, customerId));
+    }
+
+    public long confirmedTotalCents() {
+        return single(Service.ORDER, CONFIRMED_TOTAL, NO_PARAMETERS);
+    }
+
+    public long ordersWithIdempotencyKey(String key) {
+        return single(Service.ORDER, ORDERS_WITH_KEY, statement -> statement.setString(1, key));
+    }
+
+    public long outboxRows(Service service) {
+        return single(service, OUTBOX_ROWS, NO_PARAMETERS);
+    }
+
+    private long ledgerSumOfCustomer(String customerId, String kind) {
+        return single(Service.PAYMENT, LEDGER_SUM_OF_CUSTOMER, statement -> {
+            statement.setString(1, customerId);
+            statement.setString(2, kind);
+        });
+    }
+
+    private long ledgerSumOfOrder(UUID orderId, String kind) {
+        return single(Service.PAYMENT, LEDGER_SUM_OF_ORDER, statement -> {
+            statement.setObject(1, orderId);
+            statement.setString(2, kind);
+        });
+    }
+
+    /** Sets a statement's parameters. */
+    private interface Parameters {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    private interface RowHandler {
+        void handle(ResultSet row) throws SQLException;
+    }
+
+    private static final Parameters NO_PARAMETERS = statement -> {
+    };
+
+    private long single(Service service, String sql, Parameters parameters) {
+        long[] value = new long[1];
+        int rows = query(service, sql, parameters, row -> value[0] = row.getLong(1));
+        if (rows != 1) {
+            throw new AssertionError("expected one row from " + service.database() + ", got " + rows + ": " + sql);
+        }
+        return value[0];
+    }
+
+    private int query(Service service, String sql, Parameters parameters, RowHandler handler) {
+        try (Connection connection = connect(service); PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.bind(statement);
+            try (ResultSet rows = statement.executeQuery()) {
+                int count = 0;
+                while (rows.next()) {
+                    handler.handle(rows);
+                    count++;
+                }
+                return count;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("query on " + service.database() + " failed (SQLSTATE "
+                    + e.getSQLState() + "): " + sql, e);
+        }
+    }
+
+    private void update(Service service, String sql, Parameters parameters) {
+        try (Connection connection = connect(service); PreparedStatement statement = connection.prepareStatement(sql)) {
+            parameters.bind(statement);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("update on " + service.database() + " failed (SQLSTATE "
+                    + e.getSQLState() + "): " + sql, e);
+        }
+    }
+
+    private Connection connect(Service service) throws SQLException {
+        return DriverManager.getConnection(stack.jdbcUrl(service), stack.databaseUser(), stack.databasePassword());
+    }
+}
