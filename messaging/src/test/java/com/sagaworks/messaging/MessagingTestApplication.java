@@ -1,5 +1,6 @@
 package com.sagaworks.messaging;
 
+import com.sagaworks.contracts.Topics;
 import com.sagaworks.contracts.inventory.ReserveStock;
 import com.sagaworks.contracts.inventory.StockReleased;
 import com.sagaworks.contracts.inventory.StockReserved;
@@ -10,7 +11,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * A minimal service on the messaging library: it handles {@link ReserveStock} commands, consumes
  * {@link StockReserved} events (including its own replies, which makes a full loop through the relay), ignores
- * {@link StockReleased}, and has no handler for the other types of its topics.
+ * {@link StockReleased}, has no handler for the other types of its topics, and takes the dead letters of
+ * inventory.commands (its own poison commands among them).
  */
 @SpringBootApplication
 public class MessagingTestApplication {
@@ -21,6 +23,7 @@ public class MessagingTestApplication {
                 .onCommand(ReserveStock.class, handlers::reserve)
                 .on(StockReserved.class, handlers::stockReserved)
                 .ignore(StockReleased.class)
+                .onDeadLetter(handlers::deadLetter, Topics.INVENTORY_COMMANDS)
                 .build();
     }
 }

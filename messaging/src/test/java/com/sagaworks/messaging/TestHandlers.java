@@ -5,6 +5,8 @@ import com.sagaworks.contracts.inventory.PricedLine;
 import com.sagaworks.contracts.inventory.ReserveStock;
 import com.sagaworks.contracts.inventory.StockReserved;
 import com.sagaworks.messaging.consumer.BatchConsumer;
+import com.sagaworks.messaging.consumer.DeadLetter;
+import com.sagaworks.messaging.consumer.DeferredReply;
 import com.sagaworks.messaging.consumer.IncomingMessage;
 import com.sagaworks.messaging.consumer.PermanentMessageException;
 import org.slf4j.MDC;
@@ -13,12 +15,14 @@ import org.springframework.stereotype.Component;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Handlers of the test application. By default a ReserveStock writes one effect row and is answered with
- * StockReserved; a test can give a saga another {@link Behaviour} first. Every call is counted per saga.
+ * StockReserved; a test can give a saga another {@link Behaviour} first. Dead letters of inventory.commands are
+ * recorded in {@code dead_letter_effect}. Every call is counted per saga.
  */
 @Component
 public class TestHandlers {
@@ -45,6 +49,10 @@ public class TestHandlers {
     public record FailTransiently(int times) implements Behaviour {
     }
 
+    /** Writes the effect row and answers later: returns {@link DeferredReply#LATER}. */
+    public record Defer() implements Behaviour {
+    }
+
     private static final String INSERT_RESERVATION = """
             INSERT INTO reservation_effect (saga_id, command_id) VALUES (:sagaId, :commandId)
             """;
@@ -52,6 +60,13 @@ public class TestHandlers {
     private static final String INSERT_EVENT = """
             INSERT INTO event_effect (saga_id, message_id, correlation_id)
             VALUES (:sagaId, :messageId, :correlationId)
+            """;
+
+    private static final String INSERT_DEAD_LETTER = """
+            INSERT INTO dead_letter_effect (dead_letter_id, source_topic, origin, record_key, saga_id, message_id,
+                                            message_type, reason, original_value)
+            VALUES (:deadLetterId, :sourceTopic, :origin, :key, :sagaId, :messageId, :messageType, :reason,
+                    :originalValue)
             """;
 
     private static final String RAISE_SERIALIZATION_FAILURE = """
@@ -63,6 +78,8 @@ public class TestHandlers {
     private final Map<SagaId, AtomicInteger> commandCalls = new ConcurrentHashMap<>();
     private final Map<SagaId, AtomicInteger> eventCalls = new ConcurrentHashMap<>();
     private final Map<SagaId, String> mdcMessageIds = new ConcurrentHashMap<>();
+    private final Set<SagaId> refusedDeadLetters = ConcurrentHashMap.newKeySet();
+    private final Map<SagaId, AtomicInteger> deadLetterCalls = new ConcurrentHashMap<>();
 
     TestHandlers(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -70,6 +87,16 @@ public class TestHandlers {
 
     public void behave(SagaId saga, Behaviour behaviour) {
         behaviours.put(saga, behaviour);
+    }
+
+    /** The dead-letter handler writes its row, then fails, for dead letters of this saga. */
+    public void refuseDeadLettersOf(SagaId saga) {
+        refusedDeadLetters.add(saga);
+    }
+
+    /** Dead-letter handler invocations for the saga, failed and rolled back attempts included. */
+    public int deadLetterCalls(SagaId saga) {
+        return count(deadLetterCalls, saga);
     }
 
     /** ReserveStock handler invocations for the saga, failed and rolled back attempts included. */
@@ -92,7 +119,7 @@ public class TestHandlers {
         return mdcMessageIds.get(saga);
     }
 
-    StockReserved reserve(IncomingMessage<ReserveStock> command) {
+    Object reserve(IncomingMessage<ReserveStock> command) {
         ReserveStock reserve = command.payload();
         int call = commandCalls.computeIfAbsent(reserve.sagaId(), s -> new AtomicInteger()).incrementAndGet();
         mdcMessageIds.put(reserve.sagaId(), String.valueOf(MDC.get(BatchConsumer.MDC_MESSAGE_ID)));
@@ -114,11 +141,40 @@ public class TestHandlers {
                     jdbc.sql(RAISE_SERIALIZATION_FAILURE).update();
                 }
             }
+            case Defer() -> {
+                return DeferredReply.LATER;
+            }
         }
+        return reserved(reserve);
+    }
+
+    /** The reply the handler gives at once, and a test completing a deferred one gives later. */
+    public static StockReserved reserved(ReserveStock reserve) {
         List<PricedLine> lines = reserve.lines().stream()
                 .map(line -> new PricedLine(line.sku(), line.quantity(), UNIT_PRICE_CENTS))
                 .toList();
         return new StockReserved(reserve.sagaId(), lines, lines.stream().mapToLong(PricedLine::lineTotalCents).sum());
+    }
+
+    void deadLetter(DeadLetter letter) {
+        SagaId saga = letter.sagaId().orElse(null);
+        if (saga != null) {
+            deadLetterCalls.computeIfAbsent(saga, s -> new AtomicInteger()).incrementAndGet();
+        }
+        jdbc.sql(INSERT_DEAD_LETTER)
+                .param("deadLetterId", letter.id())
+                .param("sourceTopic", letter.sourceTopic())
+                .param("origin", letter.origin())
+                .param("key", letter.key())
+                .param("sagaId", saga == null ? null : saga.value())
+                .param("messageId", letter.messageId().orElse(null))
+                .param("messageType", letter.messageType().orElse(null))
+                .param("reason", letter.reason())
+                .param("originalValue", letter.originalValue())
+                .update();
+        if (saga != null && refusedDeadLetters.contains(saga)) {
+            throw new IllegalStateException("simulated bug in the dead-letter handler");
+        }
     }
 
     void stockReserved(IncomingMessage<StockReserved> event) {

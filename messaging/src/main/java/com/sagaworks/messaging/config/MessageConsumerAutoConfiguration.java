@@ -3,12 +3,14 @@ package com.sagaworks.messaging.config;
 import com.sagaworks.messaging.consumer.BatchConsumer;
 import com.sagaworks.messaging.consumer.MessageHandlers;
 import com.sagaworks.messaging.inbox.Inbox;
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.retry.TransactionRunner;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -36,11 +38,13 @@ import java.util.Map;
         matchIfMissing = true)
 public class MessageConsumerAutoConfiguration {
 
+    /** A service (or a test) may declare its own, a subclass say, and the container takes that one. */
     @Bean
+    @ConditionalOnMissingBean
     BatchConsumer messagingBatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
                                          TransactionRunner transactionRunner,
-                                         PlatformTransactionManager transactionManager) {
-        return new BatchConsumer(handlers, inbox, outbox, json, transactionRunner, transactionManager);
+                                         PlatformTransactionManager transactionManager, MessagingMetrics metrics) {
+        return new BatchConsumer(handlers, inbox, outbox, json, transactionRunner, transactionManager, metrics);
     }
 
     @Bean

@@ -2,10 +2,16 @@ package com.sagaworks.messaging.config;
 
 import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.Topics;
+import com.sagaworks.messaging.consumer.DeferredReplies;
+import com.sagaworks.messaging.consumer.JdbcDeferredReplies;
 import com.sagaworks.messaging.inbox.Inbox;
+import com.sagaworks.messaging.inbox.InboxRetention;
+import com.sagaworks.messaging.metrics.MessagingMetrics;
+import com.sagaworks.messaging.metrics.TableGauges;
 import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.retry.RetryingTransactionRunner;
 import com.sagaworks.messaging.retry.TransactionRunner;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -27,6 +33,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
 import javax.sql.DataSource;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,6 +52,9 @@ import java.util.Set;
 @EnableConfigurationProperties(MessagingProperties.class)
 public class MessagingAutoConfiguration {
 
+    /** Scrapes within this long of each other share one read of the tables. */
+    private static final Duration GAUGE_MAX_AGE = Duration.ofSeconds(5);
+
     /**
      * Asks for the service's Flyway initializer first: the service's migrations must run on the empty schema
      * before the library's tables appear, or its Flyway would find a non-empty schema without history.
@@ -57,12 +67,28 @@ public class MessagingAutoConfiguration {
         return new MessagingSchema(dataSource);
     }
 
+    /**
+     * The library's meters, in the service's {@link MeterRegistry} when it has one (actuator); otherwise meters
+     * that record nothing, and no table gauges polling the database.
+     */
+    @Bean
+    MessagingMetrics messagingMetrics(ObjectProvider<MeterRegistry> registries, DataSource dataSource,
+                                      MessagingSchema schema) {
+        MeterRegistry registry = registries.getIfUnique();
+        if (registry == null) {
+            return MessagingMetrics.none();
+        }
+        new TableGauges(JdbcClient.create(dataSource), GAUGE_MAX_AGE).register(registry);
+        return new MessagingMetrics(registry);
+    }
+
     @Bean
     @ConditionalOnMissingBean
-    TransactionRunner transactionRunner(PlatformTransactionManager transactionManager, MessagingProperties properties) {
+    TransactionRunner transactionRunner(PlatformTransactionManager transactionManager, MessagingProperties properties,
+                                        MessagingMetrics metrics) {
         MessagingProperties.Retry retry = properties.retry();
         return new RetryingTransactionRunner(transactionManager, retry.maxAttempts(), retry.initialDelay(),
-                retry.maxDelay());
+                retry.maxDelay(), metrics);
     }
 
     /** Takes {@link MessagingSchema} so that its tables exist before anything writes to them. */
@@ -74,6 +100,23 @@ public class MessagingAutoConfiguration {
     @Bean
     Inbox messagingInbox(DataSource dataSource, JsonMapper json, MessagingSchema schema) {
         return new Inbox(JdbcClient.create(dataSource), json);
+    }
+
+    /** Completes the replies of commands whose handler returned {@code DeferredReply.LATER}. */
+    @Bean
+    @ConditionalOnMissingBean(DeferredReplies.class)
+    JdbcDeferredReplies messagingDeferredReplies(Inbox inbox, JdbcOutbox outbox) {
+        return new JdbcDeferredReplies(inbox, outbox);
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "sagaworks.messaging.retention", name = "enabled", havingValue = "true",
+            matchIfMissing = true)
+    InboxRetention messagingInboxRetention(DataSource dataSource, MessagingProperties properties,
+                                           MessagingMetrics metrics, MessagingSchema schema) {
+        MessagingProperties.Retention retention = properties.retention();
+        return new InboxRetention(JdbcClient.create(dataSource), retention.inbox(), retention.interval(),
+                retention.batchSize(), metrics);
     }
 
     /** Every catalogued topic and its dead-letter topic; the broker does not auto-create topics. */

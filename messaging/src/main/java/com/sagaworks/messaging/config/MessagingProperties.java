@@ -13,7 +13,8 @@ import java.time.Duration;
 public record MessagingProperties(@DefaultValue Relay relay,
                                   @DefaultValue Consumer consumer,
                                   @DefaultValue Retry retry,
-                                  @DefaultValue Topics topics) {
+                                  @DefaultValue Topics topics,
+                                  @DefaultValue Retention retention) {
 
     /**
      * The outbox relay.
@@ -22,7 +23,8 @@ public record MessagingProperties(@DefaultValue Relay relay,
      * @param batchSize    rows read, sent and deleted per round
      * @param pollInterval longest wait between rounds when no NOTIFY arrives (the safety net)
      * @param leaseTtl     how long a relay keeps the publishing lease without renewing it; a standby takes
-     *                     over at the latest this long after the leader died
+     *                     over at the latest this long after the leader died. At least 2s: the relay's producer
+     *                     timeouts are cut to fit a round inside it (delivery timeout at most half of it)
      */
     public record Relay(@DefaultValue("true") boolean enabled,
                         @DefaultValue("200") int batchSize,
@@ -32,7 +34,10 @@ public record MessagingProperties(@DefaultValue Relay relay,
         public Relay {
             requirePositive("sagaworks.messaging.relay.batch-size", batchSize);
             requirePositive("sagaworks.messaging.relay.poll-interval", pollInterval);
-            requirePositive("sagaworks.messaging.relay.lease-ttl", leaseTtl);
+            if (leaseTtl.compareTo(Duration.ofSeconds(2)) < 0) {
+                throw new IllegalArgumentException("sagaworks.messaging.relay.lease-ttl must be at least 2s: "
+                        + leaseTtl);
+            }
         }
     }
 
@@ -99,6 +104,27 @@ public record MessagingProperties(@DefaultValue Relay relay,
         public Topics {
             requirePositive("sagaworks.messaging.topics.partitions", partitions);
             requirePositive("sagaworks.messaging.topics.replication-factor", replicationFactor);
+        }
+    }
+
+    /**
+     * Cleanup of the inbox. The outbox needs none: the relay deletes each row once the broker acknowledged it.
+     *
+     * @param enabled   run the job at all
+     * @param inbox     how long a handled message id is kept; a duplicate arriving later is handled again, so this
+     *                  must outlast any redelivery. Rows waiting for a deferred reply are kept whatever their age
+     * @param interval  pause between two runs
+     * @param batchSize most rows one DELETE removes (each commits on its own, so locks stay short)
+     */
+    public record Retention(@DefaultValue("true") boolean enabled,
+                            @DefaultValue("14d") Duration inbox,
+                            @DefaultValue("10m") Duration interval,
+                            @DefaultValue("1000") int batchSize) {
+
+        public Retention {
+            requirePositive("sagaworks.messaging.retention.inbox", inbox);
+            requirePositive("sagaworks.messaging.retention.interval", interval);
+            requirePositive("sagaworks.messaging.retention.batch-size", batchSize);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.sagaworks.messaging.config;
 
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.outbox.OutboxRelay;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,7 +20,8 @@ import java.util.Map;
 /**
  * The outbox relay, unless {@code sagaworks.messaging.relay.enabled=false}. Its producer is its own (not a
  * bean, so the service keeps Boot's {@code KafkaTemplate}), configured from {@code spring.kafka.producer.*} with
- * String serializers, idempotence and {@code acks=all} forced.
+ * String serializers, idempotence and {@code acks=all} forced; the relay itself cuts the producer's timeouts to fit
+ * inside its lease.
  */
 @AutoConfiguration(after = {MessagingAutoConfiguration.class, KafkaAutoConfiguration.class})
 @ConditionalOnBean(MessagingSchema.class)
@@ -31,7 +33,7 @@ public class OutboxRelayAutoConfiguration {
     @Bean
     OutboxRelay outboxRelay(DataSource dataSource, JsonMapper json, KafkaProperties kafkaProperties,
                             KafkaConnectionDetails connectionDetails, MessagingProperties properties,
-                            MessagingSchema schema) {
+                            MessagingSchema schema, MessagingMetrics metrics) {
         Map<String, Object> config =
                 KafkaClientSettings.of(kafkaProperties.buildProducerProperties(), connectionDetails.getProducer());
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -42,6 +44,6 @@ public class OutboxRelayAutoConfiguration {
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
         MessagingProperties.Relay relay = properties.relay();
         return new OutboxRelay(dataSource, json, new DefaultKafkaProducerFactory<>(config), relay.batchSize(),
-                relay.pollInterval(), relay.leaseTtl());
+                relay.pollInterval(), relay.leaseTtl(), metrics);
     }
 }

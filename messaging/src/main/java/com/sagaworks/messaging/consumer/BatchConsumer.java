@@ -3,6 +3,7 @@ package com.sagaworks.messaging.consumer;
 import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.messaging.inbox.Inbox;
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.outbox.OutboxMessage;
 import com.sagaworks.messaging.retry.TransactionRunner;
@@ -21,10 +22,14 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -38,9 +43,12 @@ import java.util.stream.Collectors;
  *     <li>for a command, queue the reply in the outbox, correlated with the command, and keep a copy in the
  *     inbox row.</li>
  * </ol>
- * A record that fails permanently is rolled back to its savepoint and replaced by a dead-letter outbox row; the
- * batch goes on. When the transaction keeps failing the listener throws, the container redelivers the batch,
- * and no offset is committed before the effect.
+ * A command handler may return {@link DeferredReply#LATER} instead of a reply: the inbox row then waits for
+ * {@link DeferredReplies#complete}, and a duplicate meanwhile re-sends nothing. A record that fails permanently is
+ * rolled back to its savepoint and replaced by a dead-letter outbox row; the batch goes on. Records of a
+ * dead-letter topic the service subscribed to go to its {@link DeadLetterHandler}, once each. When the transaction
+ * keeps failing the listener throws, the container redelivers the batch, and no offset is committed before the
+ * effect.
  */
 public class BatchConsumer implements BatchMessageListener<String, String> {
 
@@ -61,9 +69,17 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     /** Joins the runner's transaction; it is there to hand out the status that makes savepoints. */
     private final TransactionTemplate batchTransaction;
     private final DeadLetters deadLetters;
+    private final MessagingMetrics metrics;
 
     public BatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
                          TransactionRunner transactionRunner, PlatformTransactionManager transactionManager) {
+        this(handlers, inbox, outbox, json, transactionRunner, transactionManager, MessagingMetrics.none());
+    }
+
+    public BatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
+                         TransactionRunner transactionRunner, PlatformTransactionManager transactionManager,
+                         MessagingMetrics metrics) {
+        this.metrics = metrics;
         this.handlers = handlers;
         this.inbox = inbox;
         this.outbox = outbox;
@@ -81,13 +97,22 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
         String operation = "consume " + records.size() + " records from "
                 + records.stream().map(ConsumerRecord::topic).distinct().collect(Collectors.joining(","));
+        long started = System.nanoTime();
+        // Counted only for the attempt that committed: a rolled-back attempt's duplicates and dead letters did not
+        // happen.
+        AtomicReference<Tally> committed = new AtomicReference<>();
         try {
             transactionRunner.inTransaction(operation, () -> batchTransaction.executeWithoutResult(status -> {
+                Tally tally = new Tally();
                 for (ConsumerRecord<String, String> record : records) {
-                    handleUnderSavepoint(record, status);
+                    handleUnderSavepoint(record, status, tally);
                 }
+                committed.set(tally);
             }));
+            metrics.batch(Duration.ofNanos(System.nanoTime() - started), true);
+            committed.get().report(metrics);
         } catch (RuntimeException | Error e) {
+            metrics.batch(Duration.ofNanos(System.nanoTime() - started), false);
             // Rethrown so the container redelivers the batch; logged here so it is visible whatever the
             // container's log level.
             log.error("{} failed and was rolled back (SQLSTATE {}); the batch from {} is redelivered", operation,
@@ -96,7 +121,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
     }
 
-    private void handleUnderSavepoint(ConsumerRecord<String, String> record, TransactionStatus status) {
+    private void handleUnderSavepoint(ConsumerRecord<String, String> record, TransactionStatus status, Tally tally) {
         Map<String, String> headers = headersOf(record);
         String messageId = headers.get(MessageHeaders.MESSAGE_ID);
         String messageType = headers.get(MessageHeaders.MESSAGE_TYPE);
@@ -105,9 +130,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         putMdc(MDC_MESSAGE_TYPE, messageType);
         putMdc(MDC_SAGA_ID, sagaId);
         try {
+            Optional<DeadLetterHandler> deadLetterHandler = handlers.deadLetterHandler(record.topic());
+            if (deadLetterHandler.isPresent()) {
+                handleDeadLetter(record, headers, deadLetterHandler.get(), status, tally);
+                return;
+            }
             Object savepoint = status.createSavepoint();
             try {
-                handle(record, headers);
+                handle(record, headers, tally);
                 status.releaseSavepoint(savepoint);
             } catch (RuntimeException e) {
                 // A handler's own PermanentMessageException is its verdict, whatever its cause. Anything else
@@ -118,6 +148,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                 status.rollbackToSavepoint(savepoint);
                 status.releaseSavepoint(savepoint);
                 deadLetter(record, headers, e);
+                tally.deadLettered.add(record.topic());
             }
         } finally {
             MDC.remove(MDC_MESSAGE_ID);
@@ -126,7 +157,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
     }
 
-    private void handle(ConsumerRecord<String, String> record, Map<String, String> headers) {
+    private void handle(ConsumerRecord<String, String> record, Map<String, String> headers, Tally tally) {
         UUID messageId = uuidHeader(headers, MessageHeaders.MESSAGE_ID, true);
         String typeName = headers.get(MessageHeaders.MESSAGE_TYPE);
         if (typeName == null || typeName.isBlank()) {
@@ -144,13 +175,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
         if (!inbox.record(messageId, typeName, record.topic())) {
             handleDuplicate(messageId, registration);
+            tally.duplicates.add(record.topic());
             return;
         }
         IncomingMessage<Object> message = new IncomingMessage<>(messageId,
                 uuidHeader(headers, MessageHeaders.CORRELATION_ID, false), record.topic(), record.partition(),
                 record.offset(), headers, decode(record, entry.type()));
         switch (registration) {
-            case MessageHandlers.Command<?> command -> reply(messageId, typeName, invoke(command, message));
+            case MessageHandlers.Command<?> command -> answer(messageId, typeName, invoke(command, message));
             case MessageHandlers.Event<?> event -> invoke(event, message);
             case MessageHandlers.Ignored ignored -> throw new IllegalStateException("ignored types return above");
         }
@@ -158,6 +190,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
 
     private void handleDuplicate(UUID messageId, MessageHandlers.Registration registration) {
         if (registration instanceof MessageHandlers.Command<?>) {
+            // None while a deferred reply is pending: the pending work will answer.
             List<OutboxMessage> replies = inbox.replies(messageId);
             replies.forEach(outbox::enqueue);
             log.debug("duplicate command {}: re-queued its {} stored replies", messageId, replies.size());
@@ -166,7 +199,12 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
     }
 
-    private void reply(UUID commandId, String commandType, Object reply) {
+    private void answer(UUID commandId, String commandType, Object reply) {
+        if (reply == DeferredReply.LATER) {
+            inbox.deferReply(commandId);
+            log.debug("command {} ({}) will be answered later", commandId, commandType);
+            return;
+        }
         if (reply == null) {
             throw new IllegalStateException("the handler of " + commandType + " returned no reply");
         }
@@ -174,6 +212,45 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                 Map.of(MessageHeaders.CORRELATION_ID, commandId.toString()));
         outbox.enqueue(row);
         inbox.storeReplies(commandId, List.of(row));
+    }
+
+    /**
+     * A record of a dead-letter topic: read it, record its dead-letter id in the inbox, hand it over. Nothing here
+     * dead-letters again: an unreadable record or a failing handler is logged, counted and skipped, so a bad dead
+     * letter can never loop.
+     */
+    private void handleDeadLetter(ConsumerRecord<String, String> record, Map<String, String> headers,
+                                  DeadLetterHandler handler, TransactionStatus status, Tally tally) {
+        DeadLetter letter;
+        try {
+            letter = deadLetters.read(record, headers);
+        } catch (PermanentMessageException e) {
+            log.warn("skipped an unreadable record of dead-letter topic {} at {} (messageId {}): {}", record.topic(),
+                    DeadLetters.originOf(record), headers.get(MessageHeaders.MESSAGE_ID), e.getMessage());
+            tally.dropped.add(new Dropped(record.topic(), "unreadable"));
+            return;
+        }
+        Object savepoint = status.createSavepoint();
+        try {
+            if (inbox.record(letter.id(), letter.messageType().orElse("unknown"), record.topic())) {
+                handler.handle(letter);
+            } else {
+                log.debug("duplicate dead letter {} of {}: already handled", letter.id(), letter.origin());
+                tally.duplicates.add(record.topic());
+            }
+            status.releaseSavepoint(savepoint);
+        } catch (RuntimeException e) {
+            if (!(e instanceof PermanentMessageException) && TransientErrors.isTransient(e)) {
+                throw e;
+            }
+            status.rollbackToSavepoint(savepoint);
+            status.releaseSavepoint(savepoint);
+            log.error("the dead-letter handler failed on dead letter {} ({} from {}, messageId {}, sagaId {}, "
+                            + "SQLSTATE {}); skipped, not dead-lettered again", letter.id(),
+                    letter.messageType().orElse("unknown type"), letter.origin(), letter.messageId().orElse(null),
+                    letter.sagaId().orElse(null), TransientErrors.sqlState(e), e);
+            tally.dropped.add(new Dropped(record.topic(), "handler-failed"));
+        }
     }
 
     private Object decode(ConsumerRecord<String, String> record, Class<?> type) {
@@ -244,5 +321,21 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         if (value != null) {
             MDC.put(key, value);
         }
+    }
+
+    /** What one attempt of a batch did, reported to the metrics once that attempt committed. */
+    private static final class Tally {
+        final List<String> duplicates = new ArrayList<>();
+        final List<String> deadLettered = new ArrayList<>();
+        final List<Dropped> dropped = new ArrayList<>();
+
+        void report(MessagingMetrics metrics) {
+            duplicates.forEach(metrics::duplicate);
+            deadLettered.forEach(metrics::deadLettered);
+            dropped.forEach(d -> metrics.deadLetterDropped(d.topic(), d.reason()));
+        }
+    }
+
+    private record Dropped(String topic, String reason) {
     }
 }

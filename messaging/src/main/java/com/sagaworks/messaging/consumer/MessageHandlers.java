@@ -1,18 +1,21 @@
 package com.sagaworks.messaging.consumer;
 
 import com.sagaworks.contracts.MessageCatalog;
+import com.sagaworks.contracts.Topics;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * What a service consumes: one handler per message type, declared as a bean. The consumer subscribes to
  * the topics of the registered and ignored types; a type that is neither registered nor ignored on those
- * topics is dead-lettered as unknown.
+ * topics is dead-lettered as unknown. A service may also take the dead letters of chosen topics
+ * ({@link Builder#onDeadLetter}); it then subscribes to their dead-letter topics as well.
  */
 public final class MessageHandlers {
 
@@ -34,12 +37,16 @@ public final class MessageHandlers {
     }
 
     private final Map<String, Registration> byTypeName;
+    /** By dead-letter topic. */
+    private final Map<String, DeadLetterHandler> deadLetterHandlers;
     private final Set<String> topics;
 
-    private MessageHandlers(Map<String, Registration> byTypeName) {
+    private MessageHandlers(Map<String, Registration> byTypeName, Map<String, DeadLetterHandler> deadLetterHandlers) {
         this.byTypeName = Collections.unmodifiableMap(byTypeName);
+        this.deadLetterHandlers = Collections.unmodifiableMap(deadLetterHandlers);
         Set<String> t = new LinkedHashSet<>();
         byTypeName.values().forEach(r -> t.add(MessageCatalog.byClass(r.type()).topic()));
+        t.addAll(deadLetterHandlers.keySet());
         this.topics = Collections.unmodifiableSet(t);
     }
 
@@ -51,7 +58,12 @@ public final class MessageHandlers {
         return Optional.ofNullable(byTypeName.get(typeName));
     }
 
-    /** The topics to subscribe to. */
+    /** The handler of the dead letters arriving on {@code deadLetterTopic} ({@code <topic>.DLT}), if any. */
+    public Optional<DeadLetterHandler> deadLetterHandler(String deadLetterTopic) {
+        return Optional.ofNullable(deadLetterHandlers.get(deadLetterTopic));
+    }
+
+    /** The topics to subscribe to, dead-letter topics included. */
     public Set<String> topics() {
         return topics;
     }
@@ -59,6 +71,7 @@ public final class MessageHandlers {
     public static final class Builder {
 
         private final Map<String, Registration> registrations = new LinkedHashMap<>();
+        private final Map<String, DeadLetterHandler> deadLetterHandlers = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -78,6 +91,33 @@ public final class MessageHandlers {
             return this;
         }
 
+        /**
+         * Takes the dead letters of each source topic: subscribes to {@code Topics.deadLetterOf(topic)} and hands
+         * every dead letter there to {@code handler}, once (see {@link DeadLetterHandler}). A record on those
+         * topics that is not a readable dead letter is logged and skipped, never looped on.
+         *
+         * @param sourceTopics catalogued topics whose dead letters to take (at least one)
+         */
+        public Builder onDeadLetter(DeadLetterHandler handler, String... sourceTopics) {
+            Objects.requireNonNull(handler, "handler");
+            if (sourceTopics.length == 0) {
+                throw new IllegalArgumentException("name at least one topic whose dead letters to take");
+            }
+            Set<String> catalogued = new LinkedHashSet<>();
+            MessageCatalog.entries().forEach(entry -> catalogued.add(entry.topic()));
+            for (String topic : sourceTopics) {
+                // Only catalogued topics have a declared dead-letter topic; a typo would subscribe to nothing.
+                if (!catalogued.contains(topic)) {
+                    throw new IllegalArgumentException("not a catalogued topic: " + topic + "; expected one of "
+                            + catalogued);
+                }
+                if (deadLetterHandlers.putIfAbsent(Topics.deadLetterOf(topic), handler) != null) {
+                    throw new IllegalStateException("two dead-letter handlers for topic " + topic);
+                }
+            }
+            return this;
+        }
+
         private Builder add(Registration registration) {
             String name = MessageCatalog.byClass(registration.type()).typeName();
             if (registrations.putIfAbsent(name, registration) != null) {
@@ -87,10 +127,10 @@ public final class MessageHandlers {
         }
 
         public MessageHandlers build() {
-            if (registrations.isEmpty()) {
+            if (registrations.isEmpty() && deadLetterHandlers.isEmpty()) {
                 throw new IllegalStateException("no message handlers registered");
             }
-            return new MessageHandlers(new LinkedHashMap<>(registrations));
+            return new MessageHandlers(new LinkedHashMap<>(registrations), new LinkedHashMap<>(deadLetterHandlers));
         }
     }
 }

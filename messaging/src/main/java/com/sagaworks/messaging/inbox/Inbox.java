@@ -10,6 +10,7 @@ import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -34,6 +35,31 @@ public class Inbox {
     private static final String UPDATE_REPLIES = """
             UPDATE messaging_inbox
                SET replies = CAST(:replies AS jsonb)
+             WHERE message_id = :messageId
+            """;
+
+    /** Only a command handled in this transaction, with no reply stored, can start waiting for a deferred one. */
+    private static final String DEFER_REPLY = """
+            UPDATE messaging_inbox
+               SET deferred_reply = 'PENDING'
+             WHERE message_id = :messageId
+               AND deferred_reply = 'NONE'
+               AND replies = '[]'::jsonb
+            """;
+
+    /** Guarded by the status: of two completions racing, the second finds COMPLETED and changes nothing. */
+    private static final String COMPLETE_DEFERRED_REPLY = """
+            UPDATE messaging_inbox
+               SET deferred_reply = 'COMPLETED',
+                   completed_at = now(),
+                   replies = CAST(:replies AS jsonb)
+             WHERE message_id = :messageId
+               AND deferred_reply = 'PENDING'
+            """;
+
+    private static final String SELECT_DEFERRED_REPLY = """
+            SELECT deferred_reply
+              FROM messaging_inbox
              WHERE message_id = :messageId
             """;
 
@@ -87,6 +113,49 @@ public class Inbox {
         if (rows != 1) {
             throw new IllegalStateException("no inbox row for message " + messageId + " to store its replies in");
         }
+    }
+
+    /**
+     * Marks a command recorded in this transaction as waiting for a deferred reply: until
+     * {@link #completeDeferredReply} a duplicate finds no stored reply and re-sends nothing.
+     *
+     * @throws IllegalStateException if the row is missing, already has a reply, or already waits
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void deferReply(UUID messageId) {
+        requireTransaction();
+        int rows = jdbc.sql(DEFER_REPLY).param("messageId", messageId).update();
+        if (rows != 1) {
+            throw new IllegalStateException("inbox row of command " + messageId + " cannot start waiting for a "
+                    + "deferred reply: missing, already answered, or already waiting");
+        }
+    }
+
+    /**
+     * Stores {@code reply} as the command's only reply and marks it {@link DeferredReplyStatus#COMPLETED}, if it was
+     * {@link DeferredReplyStatus#PENDING}. Queuing the reply in the outbox is the caller's part.
+     *
+     * @return {@code true} when this call completed it; {@code false} when the row was not pending (see
+     * {@link #deferredReplyStatus})
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public boolean completeDeferredReply(UUID messageId, OutboxMessage reply) {
+        requireTransaction();
+        return jdbc.sql(COMPLETE_DEFERRED_REPLY)
+                .param("messageId", messageId)
+                .param("replies", json.writeValueAsString(List.of(reply)))
+                .update() == 1;
+    }
+
+    /** The deferred-reply status of a handled message; empty for an id the inbox does not hold. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Optional<DeferredReplyStatus> deferredReplyStatus(UUID messageId) {
+        requireTransaction();
+        return jdbc.sql(SELECT_DEFERRED_REPLY)
+                .param("messageId", messageId)
+                .query(String.class)
+                .optional()
+                .map(DeferredReplyStatus::valueOf);
     }
 
     /** Keeps the guarantee when the instance is not proxied (created by hand, or self-invoked). */

@@ -1,5 +1,6 @@
 package com.sagaworks.messaging.outbox;
 
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.retry.TransientErrors;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -38,12 +39,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publishes committed outbox rows to Kafka, in {@code seq} order, from one platform thread.
  *
- * <p>Each round: hold the lease (only its holder publishes, so per-key order holds with several instances),
- * read up to {@code batchSize} rows without a transaction, send them all, wait for every acknowledgement, then
- * delete the acknowledged rows in one statement. A row whose send failed stays, and so does every later row
- * with the same key, so the next round sends them again in order. A crash between send and delete publishes
- * rows twice; consumers deduplicate on {@code message-id}. Between rounds the thread waits on
- * {@code LISTEN messaging_outbox}, with the poll interval as a safety net.
+ * <p>Each round: take or renew the lease (only its holder publishes, so per-key order holds with several
+ * instances), read up to {@code batchSize} rows without a transaction, send them all, wait for every
+ * acknowledgement, check that no other relay took the lease meanwhile, then delete the acknowledged rows in one
+ * statement. A row whose send failed stays, and so does every later row with the same key, so the next round
+ * sends them again in order. A crash between send and delete publishes rows twice; consumers deduplicate on
+ * {@code message-id}. Between rounds the thread waits on {@code LISTEN messaging_outbox}, with the poll interval
+ * as a safety net.
+ *
+ * <p>Rounds never outlast the lease: the producer's timeouts are cut to fit inside it and sends start only
+ * shortly after the renewal ({@link RelayTimeouts}), so a standby that takes over an expired lease never
+ * publishes while an old round still has records in flight. What remains: a JVM paused (GC, suspended VM) for
+ * about a quarter of the TTL between the start check and the send itself, or a broker appending a request after
+ * the client gave up on it, could still let two relays' records of one key interleave; the check before the
+ * delete then finds the lease taken, logs it, and leaves the rows to the new holder.
  */
 public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
@@ -52,8 +61,10 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
+    /** The age is measured by the database, so the publish-lag metric does not depend on the two clocks agreeing. */
     private static final String SELECT_BATCH = """
-            SELECT id, topic, aggregate_type, aggregate_id, type, payload::text AS payload, headers::text AS headers
+            SELECT id, topic, aggregate_type, aggregate_id, type, payload::text AS payload, headers::text AS headers,
+                   (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint AS age_millis
               FROM messaging_outbox
              ORDER BY seq
              LIMIT :limit
@@ -72,6 +83,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private static final Duration FIRST_ERROR_BACKOFF = Duration.ofMillis(200);
     private static final Duration MAX_ERROR_BACKOFF = Duration.ofSeconds(10);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    /** Beyond the round budget, before an acknowledgement that never came is given up on. */
+    private static final Duration OUTCOME_GRACE = Duration.ofSeconds(1);
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -79,6 +92,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private final KafkaTemplate<String, String> kafka;
     private final OutboxNotifications notifications;
     private final RelayLease lease;
+    private final RelayTimeouts timeouts;
+    private final MessagingMetrics metrics;
     private final int batchSize;
     private final Duration pollInterval;
     /** Renewal happens at least this often, well inside the TTL, even when no notification arrives. */
@@ -93,11 +108,21 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private Duration errorBackoff = FIRST_ERROR_BACKOFF;
 
     /**
-     * @param producerFactory must be configured for {@code String} keys and values; the relay destroys it
-     *                        when it is destroyed
+     * @param producerFactory must be configured for {@code String} keys and values and accept
+     *                        {@link ProducerFactory#updateConfigs} (as {@code DefaultKafkaProducerFactory} does): the
+     *                        relay cuts its timeouts to fit the lease; the relay destroys it when it is destroyed
+     * @param leaseTtl        at least 2 seconds
      */
     public OutboxRelay(DataSource dataSource, JsonMapper json, ProducerFactory<String, String> producerFactory,
                        int batchSize, Duration pollInterval, Duration leaseTtl) {
+        this(dataSource, json, producerFactory, batchSize, pollInterval, leaseTtl, MessagingMetrics.none());
+    }
+
+    /** As above, counting what it publishes in {@code metrics}. */
+    public OutboxRelay(DataSource dataSource, JsonMapper json, ProducerFactory<String, String> producerFactory,
+                       int batchSize, Duration pollInterval, Duration leaseTtl, MessagingMetrics metrics) {
+        this.timeouts = boundProducer(producerFactory, leaseTtl);
+        this.metrics = metrics;
         this.jdbc = JdbcClient.create(dataSource);
         this.json = json;
         this.producerFactory = producerFactory;
@@ -112,6 +137,17 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         this.pollInterval = pollInterval;
         Duration renewal = leaseTtl.dividedBy(3);
         this.idleWait = pollInterval.compareTo(renewal) < 0 ? pollInterval : renewal;
+    }
+
+    private static RelayTimeouts boundProducer(ProducerFactory<String, String> producerFactory, Duration leaseTtl) {
+        try {
+            RelayTimeouts timeouts = RelayTimeouts.of(leaseTtl, producerFactory.getConfigurationProperties());
+            producerFactory.updateConfigs(timeouts.producerBounds());
+            return timeouts;
+        } catch (UnsupportedOperationException e) {
+            throw new IllegalArgumentException("the relay must be able to read and bound the producer's timeouts "
+                    + "(use a DefaultKafkaProducerFactory): " + producerFactory.getClass().getName(), e);
+        }
     }
 
     private static String ownerName() {
@@ -205,6 +241,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private void round() {
         // LISTEN before reading: a commit that lands after the read below then wakes the next wait.
         notifications.ensureListening();
+        // Taken before the renewal: the lease then runs at least a TTL from here, whatever the statement took.
+        long renewedAt = System.nanoTime();
         boolean holds = lease.tryHold();
         if (holds != leader) {
             log.info(holds ? "outbox relay {} holds the lease and publishes"
@@ -217,29 +255,54 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
             waitFor(idleWait, false);
             return;
         }
-        Batch batch = publishBatch();
-        if (batch.kept() > 0) {
+        Batch batch = publishBatch(renewedAt);
+        if (batch.leaseLost()) {
+            leader = false;
+            return;
+        }
+        if (batch.failed() > 0) {
             waitFor(errorBackoff, false);
             errorBackoff = doubled(errorBackoff);
             return;
         }
         errorBackoff = FIRST_ERROR_BACKOFF;
-        if (batch.read() < batchSize) {
+        if (batch.read() < batchSize && batch.kept() == 0) {
             waitFor(idleWait, true);
         }
-        // A full batch that went out completely: more rows are probably waiting, so drain at once.
+        // A full batch that went out completely, or rows left unsent because the send window closed: more rows are
+        // waiting, so go again at once (under a freshly renewed lease).
     }
 
-    private Batch publishBatch() {
-        List<OutboxMessage> rows = jdbc.sql(SELECT_BATCH).param("limit", batchSize).query(this::toMessage).list();
-        if (rows.isEmpty()) {
-            return new Batch(0, 0);
+    /** @param renewedAt when the lease renewal of this round started ({@link System#nanoTime()}) */
+    private Batch publishBatch(long renewedAt) {
+        List<Row> read = jdbc.sql(SELECT_BATCH).param("limit", batchSize).query(this::toRow).list();
+        long readAt = System.nanoTime();
+        if (read.isEmpty()) {
+            return new Batch(0, 0, 0, false);
         }
-        // null: not sent, because the outcome is known already (an earlier row of its key or topic failed).
+        List<OutboxMessage> rows = read.stream().map(Row::message).toList();
+        if (readAt - renewedAt > timeouts.sendWindow().toNanos() / 2) {
+            // The read was slow: renew right before sending, so the sends get a whole window and a slow database
+            // cannot leave every round with no time to send anything.
+            renewedAt = System.nanoTime();
+            if (!lease.tryHold()) {
+                log.info("outbox relay {} lost the lease before sending; standing by", lease.owner());
+                return new Batch(0, 0, 0, true);
+            }
+        }
+        long sendCutoff = renewedAt + timeouts.sendWindow().toNanos();
+        long outcomeDeadline = renewedAt + timeouts.roundBudget().toNanos();
+        // null: not sent, because the outcome is known already (an earlier row of its key or topic failed), or
+        // because the send window closed.
         List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(rows.size());
         Set<String> failedKeys = new HashSet<>();
         Set<String> unreachableTopics = new HashSet<>();
         for (OutboxMessage row : rows) {
+            // Past the window a send could still be in flight when the lease expires: leave it to the next round.
+            if (System.nanoTime() - sendCutoff > 0) {
+                sends.add(null);
+                continue;
+            }
             if (failedKeys.contains(row.aggregateId()) || unreachableTopics.contains(row.topic())) {
                 failedKeys.add(row.aggregateId());
                 sends.add(null);
@@ -267,19 +330,31 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         int failed = 0;
         for (int i = 0; i < rows.size(); i++) {
             OutboxMessage row = rows.get(i);
-            Throwable failure = sends.get(i) == null ? null : outcome(sends.get(i));
+            Throwable failure = sends.get(i) == null ? null : outcome(sends.get(i), outcomeDeadline);
             if (sends.get(i) == null) {
                 blockedKeys.add(row.aggregateId());
             } else if (failure != null) {
                 failed++;
                 firstFailure = firstFailure == null ? failure : firstFailure;
                 blockedKeys.add(row.aggregateId());
-            } else if (!blockedKeys.contains(row.aggregateId())) {
-                acknowledged.add(row.id());
+                metrics.sendFailed(row.topic());
+            } else {
+                metrics.published(row.topic(),
+                        Duration.ofMillis(read.get(i).ageMillis()).plusNanos(System.nanoTime() - readAt));
+                // Sent after an earlier row of its key failed: it stays, to go again after that one, in order.
+                if (!blockedKeys.contains(row.aggregateId())) {
+                    acknowledged.add(row.id());
+                }
             }
-            // else: sent, but an earlier row of its key failed; it goes again after that one, in order.
         }
         if (!acknowledged.isEmpty()) {
+            if (!lease.stillOurs()) {
+                // Another relay took over while this round was sending: it publishes these rows again, and the
+                // two may have interleaved records of a key. Only the holder touches the outbox.
+                log.warn("outbox relay {} lost its lease during a round; leaving {} published rows to the new "
+                        + "holder (consumers drop the duplicates)", lease.owner(), acknowledged.size());
+                return new Batch(rows.size(), rows.size(), failed, true);
+            }
             int deleted = jdbc.sql(DELETE_PUBLISHED).param("ids", acknowledged.toArray(UUID[]::new)).update();
             if (deleted != acknowledged.size()) {
                 log.warn("deleted {} of {} published outbox rows; the others were gone already (another relay?)",
@@ -288,11 +363,14 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
             published.addAndGet(acknowledged.size());
         }
         int kept = rows.size() - acknowledged.size();
-        if (kept > 0) {
+        if (failed > 0) {
             log.warn("outbox relay: {} of {} sends failed; {} rows (those and later rows of the same keys) stay for "
                     + "the next round", failed, rows.size(), kept, firstFailure);
+        } else if (kept > 0) {
+            log.debug("outbox relay: the send window closed after {} of {} rows; the rest go in the next round",
+                    acknowledged.size(), rows.size());
         }
-        return new Batch(rows.size(), kept);
+        return new Batch(rows.size(), kept, failed, false);
     }
 
     private static ProducerRecord<String, String> toRecord(OutboxMessage row) {
@@ -310,23 +388,29 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         return false;
     }
 
-    /** Waits for one acknowledgement; the failure, or {@code null} when the record was written. */
-    private static Throwable outcome(CompletableFuture<SendResult<String, String>> send) {
+    /**
+     * Waits for one acknowledgement; the failure, or {@code null} when the record was written. The producer's
+     * delivery timeout answers well before {@code deadline}; the bound only keeps a lost callback from stalling
+     * the relay, and such a record counts as failed (it is sent again next round).
+     */
+    private static Throwable outcome(CompletableFuture<SendResult<String, String>> send, long deadline) {
         try {
-            send.get();
+            send.get(Math.max(0, deadline - System.nanoTime()) + OUTCOME_GRACE.toNanos(), TimeUnit.NANOSECONDS);
             return null;
         } catch (ExecutionException e) {
             return e.getCause() != null ? e.getCause() : e;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return e;
         }
     }
 
-    private OutboxMessage toMessage(ResultSet rs, int rowNum) throws SQLException {
-        return new OutboxMessage(rs.getObject("id", UUID.class), rs.getString("topic"),
+    private Row toRow(ResultSet rs, int rowNum) throws SQLException {
+        return new Row(new OutboxMessage(rs.getObject("id", UUID.class), rs.getString("topic"),
                 rs.getString("aggregate_type"), rs.getString("aggregate_id"), rs.getString("type"),
-                rs.getString("payload"), json.readValue(rs.getString("headers"), HEADERS));
+                rs.getString("payload"), json.readValue(rs.getString("headers"), HEADERS)), rs.getLong("age_millis"));
     }
 
     /**
@@ -382,7 +466,14 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         return twice.compareTo(MAX_ERROR_BACKOFF) > 0 ? MAX_ERROR_BACKOFF : twice;
     }
 
-    /** What a round did: rows read, and rows kept for the next round because a send failed. */
-    private record Batch(int read, int kept) {
+    /** An outbox row as read, with its age by the database clock. */
+    private record Row(OutboxMessage message, long ageMillis) {
+    }
+
+    /**
+     * What a round did: rows read; rows kept for the next round (failed, behind a failure of their key, or not sent
+     * because the send window closed); failed sends; whether the lease was found taken before the delete.
+     */
+    private record Batch(int read, int kept, int failed, boolean leaseLost) {
     }
 }

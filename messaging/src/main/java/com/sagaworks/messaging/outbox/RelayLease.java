@@ -26,6 +26,16 @@ final class RelayLease {
              WHERE name = :name AND owner = :owner
             """;
 
+    /**
+     * Whether nobody took the lease since our last renewal. Expiry does not matter here: while the owner is still
+     * us, no other relay can have published (a relay publishes only after writing itself in as owner).
+     */
+    private static final String STILL_OURS = """
+            SELECT count(*)
+              FROM messaging_relay_lease
+             WHERE name = :name AND owner = :owner
+            """;
+
     static final String NAME = "outbox-relay";
 
     private final JdbcClient jdbc;
@@ -46,6 +56,11 @@ final class RelayLease {
                 .param("ttlSeconds", ttlSeconds)
                 .update();
         return rows == 1;
+    }
+
+    /** {@code true} when no other relay has taken the lease since this one last held it. */
+    boolean stillOurs() {
+        return jdbc.sql(STILL_OURS).param("name", NAME).param("owner", owner).query(Long.class).single() == 1;
     }
 
     /** Gives the lease up; {@code false} when it was not ours (any more). */

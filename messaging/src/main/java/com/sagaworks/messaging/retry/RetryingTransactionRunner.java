@@ -1,5 +1,6 @@
 package com.sagaworks.messaging.retry;
 
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.retry.RetryException;
@@ -28,6 +29,7 @@ public class RetryingTransactionRunner implements TransactionRunner {
     private final TransactionTemplate transactions;
     private final RetryTemplate retries;
     private final int maxAttempts;
+    private final MessagingMetrics metrics;
 
     /**
      * @param maxAttempts  attempts in total, the first one included
@@ -36,6 +38,13 @@ public class RetryingTransactionRunner implements TransactionRunner {
      */
     public RetryingTransactionRunner(PlatformTransactionManager transactionManager, int maxAttempts,
                                      Duration initialDelay, Duration maxDelay) {
+        this(transactionManager, maxAttempts, initialDelay, maxDelay, MessagingMetrics.none());
+    }
+
+    /** As above, counting each retry by SQLSTATE in {@code metrics}. */
+    public RetryingTransactionRunner(PlatformTransactionManager transactionManager, int maxAttempts,
+                                     Duration initialDelay, Duration maxDelay, MessagingMetrics metrics) {
+        this.metrics = metrics;
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
         }
@@ -85,6 +94,7 @@ public class RetryingTransactionRunner implements TransactionRunner {
         @Override
         public void beforeRetry(RetryPolicy policy, Retryable<?> retryable, RetryState state) {
             Throwable cause = state.getLastException();
+            metrics.transientRetry(TransientErrors.sqlState(cause));
             log.info("retrying {} (attempt {} of {}) after transient error, SQLSTATE {}: {}", retryable.getName(),
                     state.getRetryCount() + 1, maxAttempts, TransientErrors.sqlState(cause), summary(cause));
         }

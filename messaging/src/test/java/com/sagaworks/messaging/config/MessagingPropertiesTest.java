@@ -26,6 +26,27 @@ class MessagingPropertiesTest {
         assertThat(properties.retry()).isEqualTo(
                 new MessagingProperties.Retry(8, Duration.ofMillis(20), Duration.ofSeconds(2)));
         assertThat(properties.topics()).isEqualTo(new MessagingProperties.Topics(true, 4, (short) 1));
+        assertThat(properties.retention()).isEqualTo(
+                new MessagingProperties.Retention(true, Duration.ofDays(14), Duration.ofMinutes(10), 1000));
+    }
+
+    @Test
+    void bindsRetentionSettings() {
+        MessagingProperties properties = bind(Map.of(
+                "sagaworks.messaging.retention.inbox", "2s",
+                "sagaworks.messaging.retention.interval", "200ms",
+                "sagaworks.messaging.retention.batch-size", "3",
+                "sagaworks.messaging.retention.enabled", "false"));
+
+        assertThat(properties.retention()).isEqualTo(
+                new MessagingProperties.Retention(false, Duration.ofSeconds(2), Duration.ofMillis(200), 3));
+    }
+
+    @Test
+    void refusesALeaseTooShortForASendToFitInside() {
+        assertThatThrownBy(() -> bind(Map.of("sagaworks.messaging.relay.lease-ttl", "1s")))
+                .isInstanceOf(BindException.class)
+                .hasRootCauseMessage("sagaworks.messaging.relay.lease-ttl must be at least 2s: PT1S");
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeadLettersTest {
 
@@ -30,11 +31,63 @@ class DeadLettersTest {
         assertThat(letter.type()).isEqualTo("ReserveStock");
         assertThat(letter.headers()).containsEntry(MessageHeaders.MESSAGE_ID, "m-1")
                 .containsEntry(MessageHeaders.DEAD_LETTER_REASON, "undecodable")
-                .containsEntry(MessageHeaders.DEAD_LETTER_ORIGIN, "inventory.commands-2@41");
+                .containsEntry(MessageHeaders.DEAD_LETTER_ORIGIN, "inventory.commands-2@41")
+                .containsEntry(DeadLetter.ID_HEADER, letter.id().toString());
         JsonNode payload = json.readTree(letter.payload());
         assertThat(payload.get("reason").asString()).isEqualTo("undecodable");
         assertThat(payload.get("origin").asString()).isEqualTo("inventory.commands-2@41");
         assertThat(payload.get("originalValue").asString()).isEqualTo("not json");
+    }
+
+    @Test
+    void readsBackWhatItWroteWithTheOriginalHeadersApart() {
+        ConsumerRecord<String, String> record = new ConsumerRecord<>("inventory.commands", 2, 41, "saga-1", "not json");
+        Map<String, String> headers = Map.of(MessageHeaders.MESSAGE_ID, "m-1", MessageHeaders.MESSAGE_TYPE, "ReserveStock");
+        OutboxMessage letter = deadLetters.of(record, headers, "undecodable");
+        ConsumerRecord<String, String> published =
+                new ConsumerRecord<>(letter.topic(), 0, 7, letter.aggregateId(), letter.payload());
+
+        DeadLetter read = deadLetters.read(published, letter.headers());
+
+        assertThat(read.id()).isEqualTo(letter.id());
+        assertThat(read.sourceTopic()).isEqualTo("inventory.commands");
+        assertThat(read.origin()).isEqualTo("inventory.commands-2@41");
+        assertThat(read.key()).isEqualTo("saga-1");
+        assertThat(read.reason()).isEqualTo("undecodable");
+        assertThat(read.originalValue()).isEqualTo("not json");
+        assertThat(read.headers()).isEqualTo(headers);
+        assertThat(read.messageType()).contains("ReserveStock");
+        // "m-1" is no UUID: the handler learns there is no usable id, the letter is still read.
+        assertThat(read.messageId()).isEmpty();
+        assertThat(read.sagaId()).isEmpty();
+    }
+
+    @Test
+    void givesALetterWithoutAnIdHeaderTheIdItsOriginDerives() {
+        ConsumerRecord<String, String> record = new ConsumerRecord<>("inventory.commands", 0, 7, "k", "v");
+        OutboxMessage letter = deadLetters.of(record, Map.of(), "bad");
+        Map<String, String> oldHeaders = new java.util.HashMap<>(letter.headers());
+        oldHeaders.remove(DeadLetter.ID_HEADER);
+
+        DeadLetter read = deadLetters.read(new ConsumerRecord<>(letter.topic(), 0, 1, "k", letter.payload()), oldHeaders);
+
+        assertThat(read.id()).isEqualTo(letter.id());
+    }
+
+    @Test
+    void refusesARecordThatIsNoDeadLetter() {
+        assertThatThrownBy(() -> deadLetters.read(
+                new ConsumerRecord<>("inventory.commands.DLT", 0, 1, "k", "not json"), Map.of()))
+                .isInstanceOf(PermanentMessageException.class).hasMessageStartingWith("dead letter value is not JSON");
+        assertThatThrownBy(() -> deadLetters.read(
+                new ConsumerRecord<>("inventory.commands.DLT", 0, 1, "k", "{\"reason\": \"x\"}"), Map.of()))
+                .isInstanceOf(PermanentMessageException.class).hasMessage("dead letter value lacks its origin or reason");
+        assertThatThrownBy(() -> deadLetters.read(
+                new ConsumerRecord<>("inventory.commands.DLT", 0, 1, "k", null), Map.of()))
+                .isInstanceOf(PermanentMessageException.class).hasMessage("dead letter has no value");
+        assertThatThrownBy(() -> deadLetters.read(new ConsumerRecord<>("inventory.commands.DLT", 0, 1, "k",
+                "{\"reason\": \"x\", \"origin\": \"t-0@1\"}"), Map.of(DeadLetter.ID_HEADER, "nope")))
+                .isInstanceOf(PermanentMessageException.class).hasMessageStartingWith("invalid dlt-id header");
     }
 
     @Test

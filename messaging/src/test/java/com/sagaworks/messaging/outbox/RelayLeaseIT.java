@@ -5,6 +5,8 @@ import com.sagaworks.contracts.SagaId;
 import com.sagaworks.contracts.Topics;
 import com.sagaworks.contracts.inventory.OrderLine;
 import com.sagaworks.contracts.inventory.ReserveStock;
+import com.sagaworks.contracts.MessageHeaders;
+import com.sagaworks.messaging.FaultInjectingDataSource;
 import com.sagaworks.messaging.KafkaTestClient;
 import com.sagaworks.messaging.MessagingTestApplication;
 import com.sagaworks.testing.SharedKafka;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -146,7 +149,52 @@ class RelayLeaseIT {
         assertThat(leaseOwner()).isNotEqualTo("crashed-relay");
     }
 
+    /**
+     * A round that outlived its lease (in production only through a long pause, the producer timeouts forbid it
+     * otherwise): another relay took the lease while the records were out. Before deleting, the relay sees that
+     * the lease is no longer its own, deletes nothing and stands by; the new holder publishes the rows again.
+     */
+    @Test
+    @Order(4)
+    void aRelayThatFindsItsLeaseTakenBeforeDeletingLeavesTheRowsToTheNewHolder() {
+        contextRelay.stop();
+        FaultInjectingDataSource faults = new FaultInjectingDataSource(dataSource);
+        OutboxRelay relay = startRelay(faults.dataSource(), Duration.ofSeconds(3));
+        await().atMost(TIMEOUT).until(relay::isLeader);
+        KafkaTestClient.Probe commands = kafka.probe(Topics.INVENTORY_COMMANDS);
+        faults.arm("FROM messaging_relay_lease", sql -> jdbc.sql("""
+                        UPDATE messaging_relay_lease
+                           SET owner = 'usurper', expires_at = now() + interval '1 hour'
+                         WHERE name = :name
+                        """)
+                .param("name", RelayLease.NAME)
+                .update());
+
+        SagaId saga = writeMessages();
+
+        await().atMost(TIMEOUT).until(() -> commands.recordsWithKey(saga.toString()), r -> r.size() == MESSAGES);
+        await().atMost(TIMEOUT).until(() -> !relay.isLeader());
+        assertThat(faults.allStruck()).isTrue();
+        assertThat(outboxSize()).isEqualTo(MESSAGES);
+        assertThat(relay.publishedCount()).isZero();
+
+        // The usurper goes away without publishing; once its lease expires the relay takes over again.
+        jdbc.sql("UPDATE messaging_relay_lease SET expires_at = now() WHERE owner = 'usurper'").update();
+
+        await().atMost(TIMEOUT).until(() -> commands.recordsWithKey(saga.toString()), r -> r.size() == 2 * MESSAGES);
+        await().atMost(TIMEOUT).until(this::outboxSize, size -> size == 0);
+        Map<String, Long> copiesById = commands.recordsWithKey(saga.toString()).stream()
+                .collect(Collectors.groupingBy(r -> KafkaTestClient.header(r, MessageHeaders.MESSAGE_ID),
+                        Collectors.counting()));
+        assertThat(copiesById).hasSize(MESSAGES).allSatisfy((id, copies) -> assertThat(copies).isEqualTo(2));
+        assertThat(relay.publishedCount()).isEqualTo(MESSAGES);
+    }
+
     private OutboxRelay startRelay(Duration leaseTtl) {
+        return startRelay(dataSource, leaseTtl);
+    }
+
+    private OutboxRelay startRelay(DataSource dataSource, Duration leaseTtl) {
         DefaultKafkaProducerFactory<String, String> producers = new DefaultKafkaProducerFactory<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,

@@ -1,5 +1,7 @@
 package com.sagaworks.messaging.retry;
 
+import com.sagaworks.messaging.metrics.MessagingMetrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.transaction.TransactionDefinition;
@@ -37,6 +39,30 @@ class RetryingTransactionRunnerTest {
         assertThat(result).isEqualTo("done");
         assertThat(attempts).hasValue(3);
         assertThat(transactions.events).containsExactly("begin", "rollback", "begin", "rollback", "begin", "commit");
+    }
+
+    @Test
+    void countsEachRetryBySqlState() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        RetryingTransactionRunner counted = new RetryingTransactionRunner(transactions, 4, Duration.ofMillis(1),
+                Duration.ofMillis(5), new MessagingMetrics(meters));
+        AtomicInteger attempts = new AtomicInteger();
+
+        counted.inTransaction("work", () -> {
+            switch (attempts.incrementAndGet()) {
+                case 1, 2 -> throw new IllegalStateException(new SQLException("could not serialize", "40001"));
+                case 3 -> throw new IllegalStateException(new SQLException("deadlock detected", "40P01"));
+                default -> {
+                    return "done";
+                }
+            }
+        });
+
+        assertThat(meters.get(MessagingMetrics.TRANSIENT_RETRIES).tag("sqlstate", "40001").counter().count())
+                .isEqualTo(2);
+        assertThat(meters.get(MessagingMetrics.TRANSIENT_RETRIES).tag("sqlstate", "40P01").counter().count())
+                .isEqualTo(1);
+        assertThat(transactions.events).filteredOn("commit"::equals).hasSize(1);
     }
 
     @Test
