@@ -77,12 +77,12 @@ CREATE TRIGGER saga_refuse_delete
     BEFORE DELETE ON saga
     FOR EACH ROW EXECUTE FUNCTION saga_refuse_delete();
 
--- One row per transition (TIMEOUT: a deadline passed), plus one per message that changed nothing (IGNORED),
--- so the timeline is complete.
+-- One row per transition (TIMEOUT: a deadline passed), plus one per message that changed nothing (IGNORED) and
+-- one per message of the saga that some service dead-lettered (DEAD_LETTER), so the timeline is complete.
 CREATE TABLE saga_history (
     id           bigserial PRIMARY KEY,
     saga_id      uuid        NOT NULL REFERENCES saga (id),
-    kind         text        NOT NULL CHECK (kind IN ('STARTED', 'TRANSITION', 'TIMEOUT', 'IGNORED')),
+    kind         text        NOT NULL CHECK (kind IN ('STARTED', 'TRANSITION', 'TIMEOUT', 'IGNORED', 'DEAD_LETTER')),
     version      integer     NOT NULL,
     from_status  text,
     to_status    text        NOT NULL,
@@ -96,6 +96,7 @@ CREATE TABLE saga_history (
 );
 
 CREATE INDEX saga_history_saga ON saga_history (saga_id, id);
+CREATE INDEX saga_history_dead_letters ON saga_history (created_at) WHERE kind = 'DEAD_LETTER';
 
 CREATE TRIGGER saga_history_append_only
     BEFORE UPDATE OR DELETE ON saga_history

@@ -155,6 +155,12 @@ class PlaceOrderSagaIT {
         assertThat(view.get("history").get(0).get("commands").get(0).get("id").asString())
                 .isEqualTo(reserve.messageId().toString());
         awaitOutboxEmpty();
+
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/prometheus"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("sagaworks_sagas_started_total{type=\"place-order\"}")
+                .contains("sagaworks_sagas_ended_total{status=\"COMPLETED\",type=\"place-order\"}")
+                .contains("sagaworks_saga_step_duration_seconds_count{outcome=\"RUNNING\",phase=\"RUNNING\",step=\"RESERVE_STOCK\"");
     }
 
     @Test
@@ -240,6 +246,26 @@ class PlaceOrderSagaIT {
         assertThat(dead.headers().get(MessageHeaders.DEAD_LETTER_REASON)).contains("no saga");
         assertThat(jdbc.sql("SELECT count(*) FROM saga WHERE id = :id").param("id", stranger.value())
                 .query(Long.class).single()).isZero();
+        awaitOutboxEmpty();
+    }
+
+    @Test
+    void marksTheSagaWhenOneOfItsMessagesIsDeadLettered() throws Exception {
+        OrderId orderId = placeOrder();
+        SagaId saga = sagaOf(orderId);
+        awaitCommand(Topics.INVENTORY_COMMANDS, saga, "ReserveStock");
+        UUID poisonId = UUID.randomUUID();
+        kafka.sendRaw(Topics.INVENTORY_REPLIES, saga.toString(), "{not json", Map.of(
+                MessageHeaders.MESSAGE_ID, poisonId.toString(),
+                MessageHeaders.MESSAGE_TYPE, "StockReserved",
+                MessageHeaders.SAGA_ID, saga.toString()));
+        await().atMost(WAIT).until(() -> saga(saga).get("history").valueStream()
+                .anyMatch(h -> "DEAD_LETTER".equals(h.get("kind").asString())));
+        JsonNode letter = saga(saga).get("history").valueStream()
+                .filter(h -> "DEAD_LETTER".equals(h.get("kind").asString())).findFirst().orElseThrow();
+        assertThat(letter.get("messageId").asString()).isEqualTo(poisonId.toString());
+        assertThat(letter.get("reason").asString()).contains("inventory.replies").contains("undecodable");
+        assertThat(saga(saga).get("status").asString()).isEqualTo("RUNNING");
         awaitOutboxEmpty();
     }
 

@@ -3,6 +3,7 @@ package com.sagaworks.orchestrator.engine;
 import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.SagaMessage;
 import com.sagaworks.messaging.consumer.MessageHandlers;
+import io.micrometer.core.instrument.MeterRegistry;
 import com.sagaworks.messaging.outbox.Outbox;
 import com.sagaworks.messaging.retry.TransactionRunner;
 import com.sagaworks.orchestrator.OrchestratorProperties;
@@ -37,8 +38,9 @@ class EngineConfiguration {
 
     @Bean
     SagaEngine sagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json,
-                          Clock clock, OrchestratorProperties properties) {
-        return new SagaEngine(definitions, sagas, outbox, json, clock, properties.maxAttempts());
+                          Clock clock, OrchestratorProperties properties, MeterRegistry meterRegistry) {
+        return new SagaEngine(definitions, sagas, outbox, json, clock, properties.maxAttempts(),
+                new SagaMetrics(meterRegistry, clock));
     }
 
     @Bean
@@ -69,6 +71,13 @@ class EngineConfiguration {
         MessageCatalog.entries().stream()
                 .filter(e -> topics.contains(e.topic()) && !handled.contains(e.type()))
                 .forEach(e -> builder.ignore(e.type()));
+        // every topic that carries saga messages: a poison command or reply anywhere shows on its saga's timeline
+        String[] sagaTopics = MessageCatalog.entries().stream()
+                .filter(e -> SagaMessage.class.isAssignableFrom(e.type()))
+                .map(MessageCatalog.Entry::topic)
+                .distinct()
+                .toArray(String[]::new);
+        builder.onDeadLetter(engine::onDeadLetter, sagaTopics);
         return builder.build();
     }
 

@@ -1,7 +1,9 @@
 package com.sagaworks.orchestrator.engine;
 
+import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.contracts.SagaId;
 import com.sagaworks.contracts.SagaMessage;
+import com.sagaworks.messaging.consumer.DeadLetter;
 import com.sagaworks.messaging.consumer.IncomingMessage;
 import com.sagaworks.messaging.consumer.PermanentMessageException;
 import com.sagaworks.messaging.outbox.Outbox;
@@ -36,9 +38,11 @@ public class SagaEngine {
     private final JsonMapper json;
     private final Clock clock;
     private final int maxAttempts;
+    private final SagaMetrics metrics;
 
     public SagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json, Clock clock,
-                      int maxAttempts) {
+                      int maxAttempts, SagaMetrics metrics) {
+        this.metrics = metrics;
         this.definitions = definitions;
         this.sagas = sagas;
         this.outbox = outbox;
@@ -75,6 +79,7 @@ public class SagaEngine {
         sagas.appendHistory(sagaId.value(), "STARTED", s.version(), null, s.status(), null, s.currentStep(),
                 event.messageId(), typeName(event), commandsJson(first.commands()), null);
         send(first.commands());
+        metrics.started(definition.type());
         log.info("saga {} {} started for {}, waiting on {}", definition.type(), sagaId, businessKey, s.currentStep());
     }
 
@@ -102,6 +107,24 @@ public class SagaEngine {
                     () -> log.info("no {} saga for {}; {} changes nothing", definition.type(), businessKey,
                             typeName(event)));
         }
+    }
+
+    /**
+     * Some service dead-lettered a message of a saga: the saga does not move (its deadline will re-send or give
+     * up), but its timeline says which message was refused where and why, so support sees it.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onDeadLetter(DeadLetter letter) {
+        letter.sagaId().flatMap(id -> sagas.find(id.value())).ifPresentOrElse(saga -> {
+            sagas.appendHistory(saga.id(), "DEAD_LETTER", saga.version(), saga.status(), saga.status(),
+                    saga.currentStep(), saga.currentStep(), letter.messageId().orElse(null),
+                    letter.messageType().orElse(null), "[]",
+                    "dead-lettered from " + letter.origin() + ": " + letter.reason());
+            metrics.deadLettered(saga.type(), letter.sourceTopic());
+            log.warn("saga {}: {} {} dead-lettered from {}: {}", saga.id(), letter.messageType().orElse("?"),
+                    letter.messageId().orElse(null), letter.origin(), letter.reason());
+        }, () -> log.warn("dead letter {} from {} names no saga of ours (saga-id {})", letter.id(), letter.origin(),
+                letter.headers().get(MessageHeaders.SAGA_ID)));
     }
 
     /** Feeds a participant's reply to its saga. */
@@ -150,6 +173,7 @@ public class SagaEngine {
             case Decision.Ignore<D> ignore -> {
                 sagas.appendHistory(record.id(), "IGNORED", record.version(), record.status(), record.status(),
                         record.currentStep(), record.currentStep(), messageId, messageType, "[]", ignore.reason());
+                metrics.ignored(record.type());
                 log.info("saga {} ignored {} {}: {}", record.id(), messageType, messageId, ignore.reason());
             }
             case Decision.Transition<D> t -> {
@@ -161,6 +185,14 @@ public class SagaEngine {
                         record.currentStep(), next.currentStep(), messageId, messageType,
                         commandsJson(t.commands()), next.failureReason());
                 send(t.commands());
+                if ("TIMEOUT".equals(kind)) {
+                    metrics.deadlinePassed(record.type(), record.currentStep());
+                }
+                if (!(next.currentStep() != null && next.currentStep().equals(record.currentStep())
+                        && next.status() == record.status())) {
+                    metrics.moved(record.type(), record.currentStep(), record.status(), next.status(),
+                            record.updatedAt(), record.createdAt());
+                }
                 log.info("saga {} {}/{} -> {}/{} (attempt {}) on {}", record.id(), record.status(),
                         record.currentStep(), next.status(), next.currentStep(), next.attempt(),
                         messageType == null ? kind : messageType);
