@@ -75,4 +75,10 @@ class PaymentLedger {
                 .param("amountCents", amountCents)
                 .update();
     }
+
+    /** A zero REFUND: nothing was charged, and the ledger's trigger now refuses a CHARGE for the saga. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void appendRefundTombstone(UUID sagaId, UUID orderId, String customerId) {
+        append(sagaId, orderId, customerId, LedgerEntryKind.REFUND, 0);
+    }
 }

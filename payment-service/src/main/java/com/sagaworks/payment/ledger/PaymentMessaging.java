@@ -8,7 +8,8 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The commands payment-service answers. The messaging library consumes them in batches, one transaction
- * per batch with a savepoint per command, and sends the returned reply through the outbox.
+ * per batch with a savepoint per command, and sends the returned reply through the outbox; with the external
+ * provider most replies are deferred and sent by {@link DeferredSettlement} once the provider has answered.
  */
 @Configuration(proxyBeanMethods = false)
 class PaymentMessaging {
@@ -16,8 +17,8 @@ class PaymentMessaging {
     @Bean
     MessageHandlers paymentMessageHandlers(Payments payments) {
         return MessageHandlers.builder()
-                .onCommand(ChargePayment.class, command -> payments.charge(command.payload()))
-                .onCommand(RefundPayment.class, command -> payments.refund(command.payload()))
+                .onCommand(ChargePayment.class, command -> payments.charge(command.messageId(), command.payload()))
+                .onCommand(RefundPayment.class, command -> payments.refund(command.messageId(), command.payload()))
                 .build();
     }
 }

@@ -4,10 +4,8 @@ import com.sagaworks.contracts.payment.ChargePayment;
 import com.sagaworks.contracts.payment.PaymentCharged;
 import com.sagaworks.contracts.payment.PaymentDeclined;
 import com.sagaworks.contracts.payment.PaymentRefunded;
-import com.sagaworks.contracts.payment.PaymentReply;
 import com.sagaworks.contracts.payment.RefundPayment;
-import com.sagaworks.payment.account.Account;
-import com.sagaworks.payment.account.AccountRepository;
+import com.sagaworks.messaging.consumer.DeferredReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -20,26 +18,30 @@ import java.util.UUID;
 
 /**
  * Charges and refunds sagas. Each method is one step of a consumer transaction (the messaging library's,
- * which also writes the inbox row and the returned reply), so money and ledger move together or not at all.
- * The ledger decides: a saga with a CHARGE is never charged again, a saga with a REFUND is never charged,
- * and asking again answers from what the ledger holds.
+ * which also writes the inbox row and the returned reply), with the saga locked for the rest of it. The ledger
+ * decides: a saga with a CHARGE is never charged again, a saga with a REFUND is never charged, and asking again
+ * answers from what the ledger holds. When the ledger lets money move, the {@link Settlement} of the configured
+ * provider moves it: at once, or later with the reply deferred.
  */
 @Service
 class Payments {
 
     private static final Logger log = LoggerFactory.getLogger(Payments.class);
 
-    private final AccountRepository accounts;
     private final PaymentLedger ledger;
+    private final Settlement settlement;
 
-    Payments(AccountRepository accounts, PaymentLedger ledger) {
-        this.accounts = accounts;
+    Payments(PaymentLedger ledger, Settlement settlement) {
         this.ledger = ledger;
+        this.settlement = settlement;
     }
 
-    /** Charges the customer once for the saga: {@link PaymentCharged} or {@link PaymentDeclined}. */
+    /**
+     * Charges the customer once for the saga: {@link PaymentCharged}, {@link PaymentDeclined}, or
+     * {@link DeferredReply#LATER} while the external provider decides.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    public PaymentReply charge(ChargePayment command) {
+    public Object charge(UUID commandId, ChargePayment command) {
         UUID sagaId = command.sagaId().value();
         ledger.lockSaga(sagaId);
         List<LedgerEntry> entries = ledger.entries(sagaId);
@@ -56,31 +58,16 @@ class Payments {
             }
             return new PaymentCharged(command.sagaId(), charged.get().amountCents());
         }
-
-        String customer = command.customerId().value();
-        Optional<Account> account = accounts.lock(customer);
-        if (account.isEmpty()) {
-            log.info("Declined saga {} (order {}): no account {}", sagaId, command.orderId(), customer);
-            return new PaymentDeclined(command.sagaId(), PaymentDeclined.Reason.UNKNOWN_ACCOUNT);
-        }
-        if (account.get().balanceCents() < command.amountCents()) {
-            log.info("Declined saga {} (order {}): insufficient funds", sagaId, command.orderId());
-            return new PaymentDeclined(command.sagaId(), PaymentDeclined.Reason.INSUFFICIENT_FUNDS);
-        }
-        if (!accounts.debit(customer, command.amountCents())) {
-            // the row is locked and its balance was checked above; failing here means the lock did not hold
-            throw new IllegalStateException("balance of " + customer + " changed under its row lock");
-        }
-        ledger.append(sagaId, command.orderId().value(), customer, LedgerEntryKind.CHARGE, command.amountCents());
-        return new PaymentCharged(command.sagaId(), command.amountCents());
+        return settlement.charge(commandId, command);
     }
 
     /**
-     * Gives the saga's charge back to the account that paid it, or, when nothing was charged yet, writes a
-     * zero REFUND that declines a ChargePayment arriving late. Answered by {@link PaymentRefunded}.
+     * Gives the saga's charge back to the account that paid it, or, when nothing was charged, writes a zero
+     * REFUND that declines a ChargePayment arriving late. Answered by {@link PaymentRefunded}, at once or (the
+     * external provider deciding) {@link DeferredReply#LATER}.
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public PaymentRefunded refund(RefundPayment command) {
+    public Object refund(UUID commandId, RefundPayment command) {
         UUID sagaId = command.sagaId().value();
         ledger.lockSaga(sagaId);
         List<LedgerEntry> entries = ledger.entries(sagaId);
@@ -88,18 +75,7 @@ class Payments {
         if (refunded.isPresent()) {
             return new PaymentRefunded(command.sagaId(), refunded.get().amountCents());
         }
-        Optional<LedgerEntry> charged = find(entries, LedgerEntryKind.CHARGE);
-        if (charged.isEmpty()) {
-            ledger.append(sagaId, command.orderId().value(), command.customerId().value(), LedgerEntryKind.REFUND, 0);
-            log.info("RefundPayment for saga {} (order {}) came before any charge: left a tombstone",
-                    sagaId, command.orderId());
-            return new PaymentRefunded(command.sagaId(), 0);
-        }
-        LedgerEntry charge = charged.get();
-        // the charge's account, not the command's: money goes back where it came from
-        accounts.credit(charge.customerId(), charge.amountCents());
-        ledger.append(sagaId, charge.orderId(), charge.customerId(), LedgerEntryKind.REFUND, charge.amountCents());
-        return new PaymentRefunded(command.sagaId(), charge.amountCents());
+        return settlement.refund(commandId, command, find(entries, LedgerEntryKind.CHARGE));
     }
 
     private static Optional<LedgerEntry> find(List<LedgerEntry> entries, LedgerEntryKind kind) {
