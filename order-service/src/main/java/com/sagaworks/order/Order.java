@@ -12,11 +12,12 @@ import java.util.Optional;
 /**
  * An order as stored.
  *
+ * @param clientId   the API client that placed the order and alone may see it
  * @param reason     set exactly when the order is CANCELLED
  * @param totalCents set once the order is CONFIRMED
  * @param version    bumped by one on every change; updates are guarded by it
  */
-public record Order(OrderId id, CustomerId customerId, OrderStatus status, CancellationReason reason,
+public record Order(OrderId id, ClientId clientId, CustomerId customerId, OrderStatus status, CancellationReason reason,
                     Long totalCents, int version, Instant createdAt, Instant updatedAt, List<Line> lines) {
 
     /**
@@ -29,12 +30,13 @@ public record Order(OrderId id, CustomerId customerId, OrderStatus status, Cance
 
     public Order {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(clientId, "client id");
         Objects.requireNonNull(status, "status");
         lines = List.copyOf(lines);
     }
 
     public Order withLines(List<Line> newLines) {
-        return new Order(id, customerId, status, reason, totalCents, version, createdAt, updatedAt, newLines);
+        return new Order(id, clientId, customerId, status, reason, totalCents, version, createdAt, updatedAt, newLines);
     }
 
     public Optional<CancellationReason> cancellationReason() {

@@ -4,6 +4,7 @@ import com.sagaworks.contracts.CustomerId;
 import com.sagaworks.contracts.OrderId;
 import com.sagaworks.contracts.inventory.PricedLine;
 import com.sagaworks.contracts.order.CancellationReason;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -11,7 +12,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -24,7 +28,7 @@ import java.util.UUID;
 public class OrderRepository {
 
     private static final String SELECT_ORDER = """
-            SELECT id, customer_id, status, reason, total_cents, version, created_at, updated_at
+            SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at
               FROM orders
              WHERE id = :id
             """;
@@ -36,6 +40,25 @@ public class OrderRepository {
               FROM order_line
              WHERE order_id = :orderId
              ORDER BY line_no
+            """;
+
+    /**
+     * One page of a customer's orders as one client placed them, newest first. Served by the index
+     * {@code orders_client_customer_newest}; {@code id} breaks ties so that pages never overlap or skip.
+     */
+    static final String CUSTOMER_PAGE = """
+            SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at
+              FROM orders
+             WHERE client_id = :clientId AND customer_id = :customerId
+             ORDER BY created_at DESC, id DESC
+             LIMIT :limit OFFSET :offset
+            """;
+
+    private static final String SELECT_LINES_OF_MANY = """
+            SELECT order_id, line_no, sku, quantity, unit_price_cents
+              FROM order_line
+             WHERE order_id = ANY (CAST(:orderIds AS uuid[]))
+             ORDER BY order_id, line_no
             """;
 
     private static final String PRICE_LINE = """
@@ -66,6 +89,29 @@ public class OrderRepository {
 
     public Optional<Order> find(OrderId id) {
         return load(SELECT_ORDER, id);
+    }
+
+    /**
+     * A page of {@code customerId}'s orders placed by {@code clientId}, newest first, with their lines.
+     *
+     * @param page zero-based
+     */
+    public OrderSlice page(ClientId clientId, CustomerId customerId, int page, int size) {
+        // One row more than asked tells whether another page follows, without counting the customer's history.
+        List<Order> found = jdbc.sql(CUSTOMER_PAGE)
+                .param("clientId", clientId.value())
+                .param("customerId", customerId.value())
+                .param("limit", size + 1)
+                .param("offset", (long) page * size)
+                .query((rs, n) -> order(rs))
+                .list();
+        boolean hasNext = found.size() > size;
+        List<Order> orders = hasNext ? found.subList(0, size) : found;
+        return new OrderSlice(withLines(orders), hasNext);
+    }
+
+    /** Orders of one page, and whether another page follows. */
+    public record OrderSlice(List<Order> orders, boolean hasNext) {
     }
 
     /** Reads the order and holds its row lock until the transaction ends. */
@@ -130,21 +176,38 @@ public class OrderRepository {
                 .map(order -> order.withLines(lines(id)));
     }
 
+    private List<Order> withLines(List<Order> orders) {
+        if (orders.isEmpty()) {
+            return orders;
+        }
+        Map<UUID, List<Order.Line>> lines = new HashMap<>();
+        jdbc.sql(SELECT_LINES_OF_MANY)
+                .param("orderIds", orders.stream().map(o -> o.id().value().toString()).toArray(String[]::new))
+                .query((RowCallbackHandler) rs ->
+                        lines.computeIfAbsent(rs.getObject("order_id", UUID.class), id -> new ArrayList<>()).add(line(rs)));
+        return orders.stream().map(o -> o.withLines(lines.getOrDefault(o.id().value(), List.of()))).toList();
+    }
+
     private List<Order.Line> lines(OrderId id) {
         return jdbc.sql(SELECT_LINES)
                 .param("orderId", id.value())
-                .query((rs, n) -> new Order.Line(
-                        rs.getInt("line_no"),
-                        rs.getString("sku"),
-                        rs.getInt("quantity"),
-                        rs.getObject("unit_price_cents", Long.class)))
+                .query((rs, n) -> line(rs))
                 .list();
+    }
+
+    private static Order.Line line(ResultSet rs) throws SQLException {
+        return new Order.Line(
+                rs.getInt("line_no"),
+                rs.getString("sku"),
+                rs.getInt("quantity"),
+                rs.getObject("unit_price_cents", Long.class));
     }
 
     private static Order order(ResultSet rs) throws SQLException {
         String reason = rs.getString("reason");
         return new Order(
                 OrderId.of(rs.getObject("id", UUID.class)),
+                ClientId.of(rs.getString("client_id")),
                 CustomerId.of(rs.getString("customer_id")),
                 OrderStatus.valueOf(rs.getString("status")),
                 reason == null ? null : CancellationReason.valueOf(reason),

@@ -1,30 +1,41 @@
 package com.sagaworks.order;
 
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.postgresql.util.PSQLException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The database guards orders on its own: these tests write SQL directly, bypassing the Java code, and expect
  * PostgreSQL to refuse every move that {@link OrderStatus} does not allow. They also check the session limits
- * every pooled connection runs with.
+ * every pooled connection runs with, the status notifications waiting requests rely on, and the plan of the
+ * listing query.
  */
 class OrderDatabaseIT extends OrderServiceITSupport {
 
     private static final String CHECK_VIOLATION = "23514";
 
     private static final String INSERT_ORDER = """
-            INSERT INTO orders (id, customer_id, status, idempotency_key, request_hash)
-            VALUES (:id, 'sql-customer', :status, :key, 'v1:test')
+            INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+            VALUES (:id, 'sql-client', 'sql-customer', :status, :key, 'v1:test')
             """;
 
     private static final String INSERT_LINE = """
@@ -36,6 +47,9 @@ class OrderDatabaseIT extends OrderServiceITSupport {
             OrderStatus.PENDING, "status = 'PENDING', reason = NULL, total_cents = NULL",
             OrderStatus.CONFIRMED, "status = 'CONFIRMED', reason = NULL, total_cents = 200",
             OrderStatus.CANCELLED, "status = 'CANCELLED', reason = 'OUT_OF_STOCK'");
+
+    @Autowired
+    private DataSource dataSource;
 
     @Test
     void everySessionRunsWithShortLockStatementAndIdleTransactionTimeouts() {
@@ -150,6 +164,93 @@ class OrderDatabaseIT extends OrderServiceITSupport {
         UUID id = orderIn(OrderStatus.PENDING);
 
         assertRefused(() -> update(id, "customer_id = 'someone-else'"), "changing the customer");
+    }
+
+    @Test
+    void refusesToChangeWhichClientOwnsTheOrder() {
+        UUID id = orderIn(OrderStatus.PENDING);
+
+        assertRefused(() -> update(id, "client_id = 'someone-else'"), "changing the owning client");
+        assertThat(jdbc.sql("SELECT client_id FROM orders WHERE id = :id").param("id", id).query(String.class).single())
+                .isEqualTo("sql-client");
+    }
+
+    @Test
+    void scopesTheIdempotencyKeyToTheClient() {
+        String key = "shared-" + UUID.randomUUID();
+        String insert = """
+                INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+                VALUES (gen_random_uuid(), :client, 'sql-customer', 'PENDING', :key, 'v1:test')
+                """;
+
+        jdbc.sql(insert).params(Map.of("client", "client-one", "key", key)).update();
+        jdbc.sql(insert).params(Map.of("client", "client-two", "key", key)).update();
+
+        DataAccessException duplicate = catchThrowableOfType(DataAccessException.class,
+                () -> jdbc.sql(insert).params(Map.of("client", "client-one", "key", key)).update());
+        assertThat(((PSQLException) duplicate.getMostSpecificCause()).getSQLState()).isEqualTo("23505");
+        assertThat(count("SELECT count(*) FROM orders WHERE idempotency_key = :key", Map.of("key", key))).isEqualTo(2);
+    }
+
+    @Test
+    void announcesEveryCommittedStatusChangeOnTheOrderStatusChannel() throws Exception {
+        UUID confirmed = orderIn(OrderStatus.PENDING);
+        UUID rolledBack = orderIn(OrderStatus.PENDING);
+        try (Connection listener = dataSource.getConnection()) {
+            listener.setAutoCommit(true);
+            try (Statement statement = listener.createStatement()) {
+                statement.execute("LISTEN order_status");
+            }
+            try {
+                assertThat(moveTo(confirmed, OrderStatus.CONFIRMED)).isOne();
+                try (Connection writer = dataSource.getConnection()) {
+                    writer.setAutoCommit(false);
+                    try (Statement statement = writer.createStatement()) {
+                        statement.executeUpdate("UPDATE orders SET status = 'CANCELLED', reason = 'TIMED_OUT',"
+                                + " version = version + 1 WHERE id = '" + rolledBack + "'");
+                    }
+                    writer.rollback();
+                }
+
+                List<String> heard = new ArrayList<>();
+                PGConnection pg = listener.unwrap(PGConnection.class);
+                await().atMost(TIMEOUT).until(() -> {
+                    PGNotification[] notifications = pg.getNotifications(100);
+                    if (notifications != null) {
+                        Arrays.stream(notifications).map(PGNotification::getParameter).forEach(heard::add);
+                    }
+                    return !heard.isEmpty();
+                });
+                assertThat(heard).containsExactly(confirmed.toString());
+            } finally {
+                try (Statement statement = listener.createStatement()) {
+                    statement.execute("UNLISTEN *");
+                }
+            }
+        }
+    }
+
+    @Test
+    void listsACustomersOrdersFromTheIndexWithoutSorting() {
+        // A customer with a long history among many others: a page must not sort all of it.
+        jdbc.sql("""
+                INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash, created_at)
+                SELECT gen_random_uuid(),
+                       CASE WHEN n % 2 = 0 THEN 'big-client' ELSE 'client-' || (n % 20) END,
+                       CASE WHEN n % 2 = 0 THEN 'big-customer' ELSE 'customer-' || (n % 500) END,
+                       'PENDING', 'plan-' || n, 'v1:test', now() - n * interval '1 second'
+                  FROM generate_series(1, 20000) AS n
+                """).update();
+        jdbc.sql("ANALYZE orders").update();
+
+        String plan = String.join("\n", jdbc.sql("EXPLAIN " + OrderRepository.CUSTOMER_PAGE)
+                .param("clientId", "big-client")
+                .param("customerId", "big-customer")
+                .param("limit", 21)
+                .param("offset", 40L)
+                .query(String.class).list());
+
+        assertThat(plan).contains("Index Scan using orders_client_customer_newest").doesNotContain("Sort", "Seq Scan");
     }
 
     /** An order in {@code status}, reached through the allowed path, with one line priced as confirmation needs. */

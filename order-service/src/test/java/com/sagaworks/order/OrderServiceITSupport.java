@@ -39,6 +39,15 @@ import static org.awaitility.Awaitility.await;
 public abstract class OrderServiceITSupport {
 
     protected static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    /** The demo client of application.yml: may act for any customer. The helpers below call as this client. */
+    protected static final String DEMO_SHOP_KEY = "demo-shop-key";
+    /** A shop acting for alice and bob only. */
+    protected static final String SHOP_A_KEY = "shop-a-key-0123456789";
+    /** Another shop, also acting for alice (as a different client), and for carol. */
+    protected static final String SHOP_B_KEY = "shop-b-key-0123456789";
+    /** A support tool: reads every client's orders, writes only as itself. */
+    protected static final String SUPPORT_KEY = "support-key-0123456789";
     protected static final JsonMapper JSON = JsonMapper.builder().build();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,6 +64,15 @@ public abstract class OrderServiceITSupport {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "orders");
+        registry.add("sagaworks.orders.clients.shop-a.api-key", () -> SHOP_A_KEY);
+        registry.add("sagaworks.orders.clients.shop-a.customers[0]", () -> "alice");
+        registry.add("sagaworks.orders.clients.shop-a.customers[1]", () -> "bob");
+        registry.add("sagaworks.orders.clients.shop-b.api-key", () -> SHOP_B_KEY);
+        registry.add("sagaworks.orders.clients.shop-b.customers[0]", () -> "alice");
+        registry.add("sagaworks.orders.clients.shop-b.customers[1]", () -> "carol");
+        registry.add("sagaworks.orders.clients.support.api-key", () -> SUPPORT_KEY);
+        registry.add("sagaworks.orders.clients.support.customers[0]", () -> "*");
+        registry.add("sagaworks.orders.clients.support.reads-all-orders", () -> "true");
     }
 
     @BeforeEach
@@ -102,8 +120,14 @@ public abstract class OrderServiceITSupport {
         return JSON.writeValueAsString(Map.of("customerId", customerId, "lines", jsonLines));
     }
 
+    /** Places an order as the demo client. */
     protected HttpResponse<String> postOrder(String idempotencyKey, String body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri("/orders"))
+        return postOrder(DEMO_SHOP_KEY, idempotencyKey, body);
+    }
+
+    /** Places an order as the client holding {@code apiKey}; null sends no key. */
+    protected HttpResponse<String> postOrder(String apiKey, String idempotencyKey, String body) {
+        HttpRequest.Builder request = request(apiKey, "/orders")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (idempotencyKey != null) {
@@ -112,8 +136,23 @@ public abstract class OrderServiceITSupport {
         return send(request.build());
     }
 
+    /** GET as the demo client. */
     protected HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return get(DEMO_SHOP_KEY, path);
+    }
+
+    /** GET as the client holding {@code apiKey}; null sends no key. */
+    protected HttpResponse<String> get(String apiKey, String path) {
+        return send(request(apiKey, path).GET().build());
+    }
+
+    /** A request to {@code path} carrying {@code apiKey} in X-Api-Key (none when null). */
+    protected HttpRequest.Builder request(String apiKey, String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT);
+        if (apiKey != null) {
+            request.header("X-Api-Key", apiKey);
+        }
+        return request;
     }
 
     protected HttpResponse<String> send(HttpRequest request) {
@@ -135,9 +174,14 @@ public abstract class OrderServiceITSupport {
         return JSON.readTree(response.body());
     }
 
-    /** Places an order over HTTP and returns its id. */
+    /** Places an order over HTTP as the demo client and returns its id. */
     protected UUID placeOrder(String customerId, Map<String, Integer> lines) {
-        HttpResponse<String> response = postOrder(newKey(), orderBody(customerId, lines));
+        return placeOrder(DEMO_SHOP_KEY, customerId, lines);
+    }
+
+    /** Places an order over HTTP as the client holding {@code apiKey} and returns its id. */
+    protected UUID placeOrder(String apiKey, String customerId, Map<String, Integer> lines) {
+        HttpResponse<String> response = postOrder(apiKey, newKey(), orderBody(customerId, lines));
         if (response.statusCode() != 202) {
             throw new IllegalStateException("placing an order answered " + response.statusCode() + ": " + response.body());
         }

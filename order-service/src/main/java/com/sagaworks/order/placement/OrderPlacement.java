@@ -4,6 +4,7 @@ import com.sagaworks.contracts.OrderId;
 import com.sagaworks.contracts.order.OrderPlaced;
 import com.sagaworks.messaging.outbox.Outbox;
 import com.sagaworks.messaging.retry.TransactionRunner;
+import com.sagaworks.order.ClientId;
 import com.sagaworks.order.OrderStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,20 +34,22 @@ public class OrderPlacement {
     }
 
     /**
-     * @throws IdempotencyKeyReusedException when {@code key} already made an order from a different request
+     * @param client the API client placing the order; it owns the order, and its keys are its own
+     * @throws IdempotencyKeyReusedException when {@code key} already made an order of this client from a
+     *                                       different request
      */
-    public Placement place(IdempotencyKey key, PlaceOrder request) {
+    public Placement place(ClientId client, IdempotencyKey key, PlaceOrder request) {
         String requestHash = RequestHash.of(request);
         // The runner repeats the whole unit on a transient error; each attempt starts from a fresh id and
         // finds the order of an earlier attempt by its key if that attempt did commit after all.
-        return transactions.inTransaction("place-order", () -> placeOnce(key, request, requestHash));
+        return transactions.inTransaction("place-order", () -> placeOnce(client, key, request, requestHash));
     }
 
-    private Placement placeOnce(IdempotencyKey key, PlaceOrder request, String requestHash) {
+    private Placement placeOnce(ClientId client, IdempotencyKey key, PlaceOrder request, String requestHash) {
         OrderId id = OrderId.random();
-        Optional<Instant> createdAt = orders.insertIfKeyIsNew(id, request.customerId(), key, requestHash);
+        Optional<Instant> createdAt = orders.insertIfKeyIsNew(id, client, request.customerId(), key, requestHash);
         if (createdAt.isEmpty()) {
-            return replay(key, requestHash);
+            return replay(client, key, requestHash);
         }
         orders.insertLines(id, request.lines());
         outbox.send(new OrderPlaced(id, request.customerId(), request.lines(), createdAt.get()));
@@ -54,8 +57,8 @@ public class OrderPlacement {
         return new Placement(id, OrderStatus.PENDING, false);
     }
 
-    private Placement replay(IdempotencyKey key, String requestHash) {
-        PlacementRepository.ExistingOrder existing = orders.findByIdempotencyKey(key)
+    private Placement replay(ClientId client, IdempotencyKey key, String requestHash) {
+        PlacementRepository.ExistingOrder existing = orders.findByIdempotencyKey(client, key)
                 .orElseThrow(() -> new IllegalStateException(
                         "the insert conflicted on an idempotency key but no order holds it"));
         if (!existing.requestHash().equals(requestHash)) {

@@ -3,6 +3,7 @@ package com.sagaworks.order.placement;
 import com.sagaworks.contracts.CustomerId;
 import com.sagaworks.contracts.OrderId;
 import com.sagaworks.contracts.inventory.OrderLine;
+import com.sagaworks.order.ClientId;
 import com.sagaworks.order.OrderStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Inserts new orders; the unique {@code idempotency_key} decides which of two racing requests creates one. */
+/**
+ * Inserts new orders; the unique {@code (client_id, idempotency_key)} decides which of two racing requests
+ * creates one. Keys are scoped per client, so two clients never collide on a key.
+ */
 @Repository
 class PlacementRepository {
 
@@ -22,9 +26,9 @@ class PlacementRepository {
      * does nothing (RETURNING yields no row) if it committed, or inserts if it rolled back.
      */
     private static final String INSERT_ORDER = """
-            INSERT INTO orders (id, customer_id, status, idempotency_key, request_hash)
-            VALUES (:id, :customerId, 'PENDING', :idempotencyKey, :requestHash)
-            ON CONFLICT (idempotency_key) DO NOTHING
+            INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+            VALUES (:id, :clientId, :customerId, 'PENDING', :idempotencyKey, :requestHash)
+            ON CONFLICT (client_id, idempotency_key) DO NOTHING
             RETURNING created_at
             """;
 
@@ -38,7 +42,7 @@ class PlacementRepository {
     private static final String FIND_BY_IDEMPOTENCY_KEY = """
             SELECT id, status, request_hash
               FROM orders
-             WHERE idempotency_key = :idempotencyKey
+             WHERE client_id = :clientId AND idempotency_key = :idempotencyKey
             """;
 
     /** An order an idempotency key already made. */
@@ -51,10 +55,12 @@ class PlacementRepository {
         this.jdbc = jdbc;
     }
 
-    /** @return when the order was created, or empty when {@code key} already made an order */
-    Optional<Instant> insertIfKeyIsNew(OrderId id, CustomerId customerId, IdempotencyKey key, String requestHash) {
+    /** @return when the order was created, or empty when {@code key} already made an order for this client */
+    Optional<Instant> insertIfKeyIsNew(OrderId id, ClientId clientId, CustomerId customerId, IdempotencyKey key,
+                                       String requestHash) {
         return jdbc.sql(INSERT_ORDER)
                 .param("id", id.value())
+                .param("clientId", clientId.value())
                 .param("customerId", customerId.value())
                 .param("idempotencyKey", key.value())
                 .param("requestHash", requestHash)
@@ -73,8 +79,9 @@ class PlacementRepository {
         }
     }
 
-    Optional<ExistingOrder> findByIdempotencyKey(IdempotencyKey key) {
+    Optional<ExistingOrder> findByIdempotencyKey(ClientId clientId, IdempotencyKey key) {
         return jdbc.sql(FIND_BY_IDEMPOTENCY_KEY)
+                .param("clientId", clientId.value())
                 .param("idempotencyKey", key.value())
                 .query((rs, n) -> new ExistingOrder(
                         OrderId.of(rs.getObject("id", UUID.class)),

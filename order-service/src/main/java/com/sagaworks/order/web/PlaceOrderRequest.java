@@ -14,11 +14,11 @@ import java.util.List;
 
 /** Body of {@code POST /orders}. Clients never send prices: inventory prices the lines during the saga. */
 record PlaceOrderRequest(
-        @NotBlank @Size(max = 64) String customerId,
+        @NotBlank @Size(max = 64) @PrintableText String customerId,
         @NotNull @Size(min = 1, max = PlaceOrder.MAX_LINES) @DistinctSkus List<@NotNull @Valid Line> lines) {
 
     /** One product and how many of it. */
-    record Line(@NotBlank @Size(max = 64) String sku, @NotNull @Min(1) @Max(1000) Integer quantity) {
+    record Line(@NotBlank @Size(max = 64) @PrintableText String sku, @NotNull @Min(1) @Max(1000) Integer quantity) {
     }
 
     PlaceOrder toCommand() {

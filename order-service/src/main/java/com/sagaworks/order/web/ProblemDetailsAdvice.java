@@ -1,11 +1,14 @@
 package com.sagaworks.order.web;
 
+import com.sagaworks.order.access.UnknownCustomerException;
+import com.sagaworks.order.cancellation.OrderAlreadyConfirmedException;
 import com.sagaworks.order.placement.IdempotencyKeyReusedException;
 import com.sagaworks.order.placement.InvalidIdempotencyKeyException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
+import org.springframework.core.MethodParameter;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpHeaders;
@@ -17,8 +20,10 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.validation.ObjectError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.exc.UnrecognizedPropertyException;
@@ -40,17 +45,10 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
-    static final URI INVALID_REQUEST = problemType("invalid-request");
-    static final URI IDEMPOTENCY_KEY_REUSED = problemType("idempotency-key-reused");
-    static final URI ORDER_NOT_FOUND = problemType("order-not-found");
-    static final URI TEMPORARILY_UNAVAILABLE = problemType("temporarily-unavailable");
+    private static final URI INVALID_REQUEST = ProblemTypes.INVALID_REQUEST;
 
     /** One invalid field of a request, as listed in a problem's {@code errors} member. */
     record FieldProblem(String field, String message) {
-    }
-
-    private static URI problemType(String name) {
-        return URI.create("urn:sagaworks:problem:" + name);
     }
 
     @Override
@@ -70,10 +68,36 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(ex, problem, headers, status, request);
     }
 
+    /** A query parameter out of range, such as {@code page=-1}: the same shape as an invalid body field. */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException ex,
+                                                                            HttpHeaders headers, HttpStatusCode status,
+                                                                            WebRequest request) {
+        List<FieldProblem> errors = ex.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> new FieldProblem(
+                        parameterName(result.getMethodParameter()),
+                        error.getDefaultMessage() == null ? "is invalid" : error.getDefaultMessage())))
+                .distinct()
+                .sorted(Comparator.comparing(FieldProblem::field).thenComparing(FieldProblem::message))
+                .toList();
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, "The request has invalid parameters.");
+        problem.setType(INVALID_REQUEST);
+        problem.setTitle("Invalid request");
+        problem.setProperty("errors", errors);
+        return handleExceptionInternal(ex, problem, headers, status, request);
+    }
+
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
                                                                   HttpHeaders headers, HttpStatusCode status,
                                                                   WebRequest request) {
+        if (causedByTooLargeBody(ex)) {
+            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
+                    "The body is larger than the service accepts.");
+            problem.setType(ProblemTypes.REQUEST_TOO_LARGE);
+            problem.setTitle("Request too large");
+            return handleExceptionInternal(ex, problem, headers, HttpStatus.CONTENT_TOO_LARGE, request);
+        }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, unreadableDetail(ex));
         problem.setType(INVALID_REQUEST);
         problem.setTitle("Unreadable request body");
@@ -97,15 +121,36 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid Idempotency-Key", ex.getMessage());
     }
 
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> invalidParameter(InvalidParameterException ex) {
+        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.BAD_REQUEST, INVALID_REQUEST, "Invalid request",
+                "'" + ex.parameter() + "' " + ex.getMessage() + ".");
+        answer.getBody().setProperty("errors", List.of(new FieldProblem(ex.parameter(), ex.getMessage())));
+        return answer;
+    }
+
     @ExceptionHandler(IdempotencyKeyReusedException.class)
     ResponseEntity<ProblemDetail> idempotencyKeyReused(IdempotencyKeyReusedException ex) {
-        return problem(HttpStatus.UNPROCESSABLE_CONTENT, IDEMPOTENCY_KEY_REUSED, "Idempotency-Key already used",
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.IDEMPOTENCY_KEY_REUSED, "Idempotency-Key already used",
                 ex.getMessage() + ". Resend the original request to learn its order, or use a new key for a new order.");
     }
 
+    @ExceptionHandler(UnknownCustomerException.class)
+    ResponseEntity<ProblemDetail> unknownCustomer(UnknownCustomerException ex) {
+        return problem(HttpStatus.UNPROCESSABLE_CONTENT, ProblemTypes.UNKNOWN_CUSTOMER, "Unknown customer",
+                "Customer '" + ex.customer() + "' is not one of this client's customers.");
+    }
+
+    /** Deliberately the same answer for an id that does not exist and for another client's order. */
     @ExceptionHandler(OrderNotFoundException.class)
     ResponseEntity<ProblemDetail> orderNotFound(OrderNotFoundException ex) {
-        return problem(HttpStatus.NOT_FOUND, ORDER_NOT_FOUND, "Order not found", ex.getMessage());
+        return problem(HttpStatus.NOT_FOUND, ProblemTypes.ORDER_NOT_FOUND, "Order not found", ex.getMessage());
+    }
+
+    @ExceptionHandler(OrderAlreadyConfirmedException.class)
+    ResponseEntity<ProblemDetail> orderAlreadyConfirmed(OrderAlreadyConfirmedException ex) {
+        return problem(HttpStatus.CONFLICT, ProblemTypes.ORDER_ALREADY_CONFIRMED, "Order already confirmed",
+                ex.getMessage() + "; it stands as confirmed.");
     }
 
     /**
@@ -116,7 +161,7 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> temporarilyUnavailable(RuntimeException ex, HttpServletRequest request) {
         log.warn("{} {} failed on a transient database error (SQLSTATE {}): {}", request.getMethod(),
                 request.getRequestURI(), sqlState(ex), ex.toString());
-        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, TEMPORARILY_UNAVAILABLE,
+        ResponseEntity<ProblemDetail> answer = problem(HttpStatus.SERVICE_UNAVAILABLE, ProblemTypes.TEMPORARILY_UNAVAILABLE,
                 "Temporarily unavailable", "The order store is busy; retry with the same Idempotency-Key.");
         return ResponseEntity.status(answer.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "1").body(answer.getBody());
     }
@@ -143,6 +188,23 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             }
         }
         return "none";
+    }
+
+    private static boolean causedByTooLargeBody(Throwable ex) {
+        for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String parameterName(MethodParameter parameter) {
+        RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
+        if (param != null && !param.name().isEmpty()) {
+            return param.name();
+        }
+        return parameter.getParameterName() == null ? "parameter " + parameter.getParameterIndex() : parameter.getParameterName();
     }
 
     private static String message(ObjectError error) {

@@ -1,7 +1,10 @@
 package com.sagaworks.order.web;
 
+import org.springframework.boot.http.converter.autoconfigure.ServerHttpMessageConvertersCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.converter.json.JacksonJsonHttpMessageConverter;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.DeserializationFeature;
@@ -18,12 +21,23 @@ import tools.jackson.databind.type.LogicalType;
  *
  * <p>Only the HTTP converter is strict; the application's shared mapper, which may also read Kafka
  * messages, stays tolerant so that fields added to a contract do not break older readers.
+ *
+ * <p>It takes the JSON converter's place in Spring MVC's list, after Spring Boot's own customizer (order 0) has
+ * put the default one there. A converter declared as a bean would instead go first in the list, ahead of the
+ * byte-array and string converters, and serialise a {@code byte[]} body (such as the OpenAPI document) as a
+ * base64 JSON string.
  */
 @Configuration(proxyBeanMethods = false)
 class StrictJsonConfiguration {
 
     @Bean
-    JacksonJsonHttpMessageConverter strictJsonHttpMessageConverter(JsonMapper applicationMapper) {
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    ServerHttpMessageConvertersCustomizer strictJsonHttpMessageConverter(JsonMapper applicationMapper) {
+        JacksonJsonHttpMessageConverter strict = new JacksonJsonHttpMessageConverter(strictMapper(applicationMapper));
+        return converters -> converters.withJsonConverter(strict);
+    }
+
+    private static JsonMapper strictMapper(JsonMapper applicationMapper) {
         JsonMapper strict = applicationMapper.rebuild()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -37,6 +51,6 @@ class StrictJsonConfiguration {
                         .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                         .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
                 .build();
-        return new JacksonJsonHttpMessageConverter(strict);
+        return strict;
     }
 }

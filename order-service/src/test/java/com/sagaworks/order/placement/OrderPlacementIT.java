@@ -195,8 +195,8 @@ class OrderPlacementIT extends OrderServiceITSupport {
         try (Connection otherAttempt = dataSource.getConnection()) {
             otherAttempt.setAutoCommit(false);
             try (PreparedStatement insert = otherAttempt.prepareStatement("""
-                    INSERT INTO orders (id, customer_id, status, idempotency_key, request_hash)
-                    VALUES (gen_random_uuid(), 'ivan', 'PENDING', ?, 'v1:other')""")) {
+                    INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+                    VALUES (gen_random_uuid(), 'demo-shop', 'ivan', 'PENDING', ?, 'v1:other')""")) {
                 insert.setString(1, key);
                 insert.executeUpdate();
             }

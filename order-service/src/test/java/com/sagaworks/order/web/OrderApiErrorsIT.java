@@ -142,7 +142,7 @@ class OrderApiErrorsIT extends OrderServiceITSupport {
 
     @Test
     void refusesABodyThatIsNotJson() {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/orders"))
+        HttpResponse<String> response = send(request(DEMO_SHOP_KEY, "/orders")
                 .header("Content-Type", "text/plain")
                 .header("Idempotency-Key", newKey())
                 .POST(HttpRequest.BodyPublishers.ofString(VALID))
@@ -169,7 +169,7 @@ class OrderApiErrorsIT extends OrderServiceITSupport {
 
     @Test
     void answersMethodNotAllowedForAnUnsupportedMethod() {
-        assertProblem(send(HttpRequest.newBuilder(uri("/orders/" + UUID.randomUUID())).DELETE().build()), 405);
+        assertProblem(send(request(DEMO_SHOP_KEY, "/orders/" + UUID.randomUUID()).DELETE().build()), 405);
     }
 
     @Test
