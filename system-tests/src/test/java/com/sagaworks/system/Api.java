@@ -93,6 +93,16 @@ public final class Api {
         return new Placement(response.statusCode(), contentType, response.body(), null, null);
     }
 
+    /** {@code POST /orders/{id}/cancel}; returns the HTTP status (200 cancelled, 409 already confirmed). */
+    public int cancelOrder(UUID orderId) {
+        HttpRequest request = HttpRequest.newBuilder(uri(Service.ORDER, "/orders/" + orderId + "/cancel"))
+                .timeout(REQUEST_TIMEOUT)
+                .header(API_KEY_HEADER, API_KEY)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return send(request).statusCode();
+    }
+
     public OrderView order(UUID orderId) {
         return get(Service.ORDER, "/orders/" + orderId, new TypeReference<>() {
         });
