@@ -6,6 +6,7 @@ import com.sagaworks.messaging.inbox.Inbox;
 import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.retry.TransactionRunner;
+import com.sagaworks.messaging.tracing.MessageTracing;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -43,8 +44,10 @@ public class MessageConsumerAutoConfiguration {
     @ConditionalOnMissingBean
     BatchConsumer messagingBatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
                                          TransactionRunner transactionRunner,
-                                         PlatformTransactionManager transactionManager, MessagingMetrics metrics) {
-        return new BatchConsumer(handlers, inbox, outbox, json, transactionRunner, transactionManager, metrics);
+                                         PlatformTransactionManager transactionManager, MessagingMetrics metrics,
+                                         MessageTracing messageTracing) {
+        return new BatchConsumer(handlers, inbox, outbox, json, transactionRunner, transactionManager, metrics,
+                messageTracing);
     }
 
     @Bean

@@ -11,6 +11,7 @@ import com.sagaworks.messaging.metrics.TableGauges;
 import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.retry.RetryingTransactionRunner;
 import com.sagaworks.messaging.retry.TransactionRunner;
+import com.sagaworks.messaging.tracing.MessageTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,6 +28,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -50,6 +52,7 @@ import java.util.Set;
         FlywayAutoConfiguration.class})
 @ConditionalOnSingleCandidate(DataSource.class)
 @EnableConfigurationProperties(MessagingProperties.class)
+@Import(MessageTracingConfiguration.class)
 public class MessagingAutoConfiguration {
 
     /** Scrapes within this long of each other share one read of the tables. */
@@ -93,8 +96,9 @@ public class MessagingAutoConfiguration {
 
     /** Takes {@link MessagingSchema} so that its tables exist before anything writes to them. */
     @Bean
-    JdbcOutbox messagingOutbox(DataSource dataSource, JsonMapper json, MessagingSchema schema) {
-        return new JdbcOutbox(JdbcClient.create(dataSource), json);
+    JdbcOutbox messagingOutbox(DataSource dataSource, JsonMapper json, MessagingSchema schema,
+                               MessageTracing messageTracing) {
+        return new JdbcOutbox(JdbcClient.create(dataSource), json, messageTracing);
     }
 
     @Bean

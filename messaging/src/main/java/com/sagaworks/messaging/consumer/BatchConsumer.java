@@ -8,6 +8,7 @@ import com.sagaworks.messaging.outbox.JdbcOutbox;
 import com.sagaworks.messaging.outbox.OutboxMessage;
 import com.sagaworks.messaging.retry.TransactionRunner;
 import com.sagaworks.messaging.retry.TransientErrors;
+import com.sagaworks.messaging.tracing.MessageTracing;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -70,6 +71,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     private final TransactionTemplate batchTransaction;
     private final DeadLetters deadLetters;
     private final MessagingMetrics metrics;
+    private final MessageTracing tracing;
 
     public BatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
                          TransactionRunner transactionRunner, PlatformTransactionManager transactionManager) {
@@ -79,7 +81,18 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     public BatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
                          TransactionRunner transactionRunner, PlatformTransactionManager transactionManager,
                          MessagingMetrics metrics) {
+        this(handlers, inbox, outbox, json, transactionRunner, transactionManager, metrics, MessageTracing.none());
+    }
+
+    /**
+     * @param tracing continues, while a record is handled, the trace whose context the record's headers carry,
+     *                so the handler's outbox rows carry it on
+     */
+    public BatchConsumer(MessageHandlers handlers, Inbox inbox, JdbcOutbox outbox, JsonMapper json,
+                         TransactionRunner transactionRunner, PlatformTransactionManager transactionManager,
+                         MessagingMetrics metrics, MessageTracing tracing) {
         this.metrics = metrics;
+        this.tracing = tracing;
         this.handlers = handlers;
         this.inbox = inbox;
         this.outbox = outbox;
@@ -123,6 +136,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
 
     private void handleUnderSavepoint(ConsumerRecord<String, String> record, TransactionStatus status, Tally tally) {
         Map<String, String> headers = headersOf(record);
+        tracing.continueTrace(headers, "consume " + record.topic(), () -> {
+            handleUnderSavepoint(record, headers, status, tally);
+            return null;
+        });
+    }
+
+    private void handleUnderSavepoint(ConsumerRecord<String, String> record, Map<String, String> headers,
+                                      TransactionStatus status, Tally tally) {
         String messageId = headers.get(MessageHeaders.MESSAGE_ID);
         String messageType = headers.get(MessageHeaders.MESSAGE_TYPE);
         String sagaId = headers.get(MessageHeaders.SAGA_ID);

@@ -4,6 +4,7 @@ import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.contracts.SagaMessage;
 import com.sagaworks.contracts.order.OrderEvent;
+import com.sagaworks.messaging.tracing.MessageTracing;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.annotation.Propagation;
@@ -29,10 +30,17 @@ public class JdbcOutbox implements Outbox {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
+    private final MessageTracing tracing;
 
     public JdbcOutbox(JdbcClient jdbc, JsonMapper json) {
+        this(jdbc, json, MessageTracing.none());
+    }
+
+    /** @param tracing supplies the trace context headers of the span current when a message is written */
+    public JdbcOutbox(JdbcClient jdbc, JsonMapper json, MessageTracing tracing) {
         this.jdbc = jdbc;
         this.json = json;
+        this.tracing = tracing;
     }
 
     @Override
@@ -77,7 +85,8 @@ public class JdbcOutbox implements Outbox {
     /**
      * The row {@link #send(UUID, Object, Map)} writes for {@code message}: topic, key and type name from the
      * {@link MessageCatalog}, the payload as JSON, and the headers {@code message-id}, {@code message-type},
-     * {@code saga-id} (for a {@link SagaMessage}) plus {@code extraHeaders}.
+     * {@code saga-id} (for a {@link SagaMessage}) plus {@code extraHeaders}, plus the trace context
+     * ({@code traceparent}, {@code tracestate}) of the current span unless {@code extraHeaders} name one.
      *
      * @throws IllegalArgumentException if the message is not catalogued or an extra header contradicts a
      *                                  derived one
@@ -97,6 +106,8 @@ public class JdbcOutbox implements Outbox {
                         "header " + name + " is derived from the message as " + derived + ", not " + value);
             }
         });
+        // Stored with the row because the relay publishes after this transaction, when the span is long gone.
+        tracing.currentContext().forEach(headers::putIfAbsent);
         return new OutboxMessage(messageId, entry.topic(), aggregateTypeOf(message), entry.keyOf(message),
                 entry.typeName(), json.writeValueAsString(message), headers);
     }

@@ -98,6 +98,53 @@ public final class SagaDecider {
         return compensateFrom(definition, state, definition.indexOf(state.currentStep()), markedData, reason);
     }
 
+    /**
+     * An operator's action, decided like a message so it obeys the same transition table. Retrying re-sends the
+     * awaited command under its own id, because participants deduplicate by it and answer a repeat with their stored
+     * reply: a new id could make a step take effect twice.
+     */
+    public static <D> Decision<D> onOperator(SagaDefinition<D> definition, SagaState<D> state, OperatorAction action,
+                                             String reason) {
+        return switch (action) {
+            case RETRY -> retry(definition, state);
+            case COMPENSATE -> state.status() == SagaStatus.RUNNING
+                    ? compensateFrom(definition, state, definition.indexOf(state.currentStep()), state.data(), reason)
+                    : new Decision.Ignore<>("only a RUNNING saga can be compensated now; this one is "
+                    + state.status());
+            case RESOLVE_COMPENSATED -> resolve(state, SagaStatus.COMPENSATED);
+            case RESOLVE_COMPLETED -> resolve(state, SagaStatus.COMPLETED);
+        };
+    }
+
+    private static <D> Decision<D> retry(SagaDefinition<D> definition, SagaState<D> state) {
+        if (state.status() == SagaStatus.RUNNING || state.status() == SagaStatus.COMPENSATING) {
+            SagaStep<D> step = definition.steps().get(definition.indexOf(state.currentStep()));
+            boolean compensating = state.status() == SagaStatus.COMPENSATING;
+            Object command = (compensating ? step.compensation() : step.action()).apply(state.data());
+            return new Decision.Transition<>(state.resent(),
+                    List.of(new Decision.Command(state.awaitingMessageId(), command)));
+        }
+        if (state.status() == SagaStatus.FAILED && state.currentStep() != null) {
+            SagaStep<D> step = definition.steps().get(definition.indexOf(state.currentStep()));
+            if (step.hasCompensation()) {
+                UUID id = CommandIds.of(state.sagaId(), step.name(), Phase.COMPENSATION);
+                return new Decision.Transition<>(
+                        state.next(SagaStatus.COMPENSATING, step.name(), state.data(), id, state.failureReason()),
+                        List.of(new Decision.Command(id, step.compensation().apply(state.data()))));
+            }
+        }
+        return new Decision.Ignore<>("nothing to retry: saga is " + state.status()
+                + (state.currentStep() == null ? "" : " at " + state.currentStep()));
+    }
+
+    private static <D> Decision<D> resolve(SagaState<D> state, SagaStatus target) {
+        if (state.status() != SagaStatus.FAILED) {
+            return new Decision.Ignore<>("only a FAILED saga is resolved by hand; this one is " + state.status());
+        }
+        return new Decision.Transition<>(state.next(target, null, state.data(), null, state.failureReason()),
+                List.of());
+    }
+
     private static <D> Decision.Transition<D> runForwardFrom(SagaDefinition<D> definition, SagaState<D> state,
                                                              int from, D data) {
         List<SagaStep<D>> steps = definition.steps();

@@ -149,6 +149,65 @@ public class SagaEngine {
         applyDeadline(definitionOf(record), record);
     }
 
+    /**
+     * What an operator's action does to the saga as seen at {@code seenVersion}: with {@code apply}, under the row
+     * lock, it also moves the saga, appends an OPERATOR history row and queues the commands; without, it is a preview
+     * and writes nothing. A saga that moved since {@code seenVersion} is refused, which makes a double submit a no-op.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public OperatorOutcome operate(UUID sagaId, int seenVersion, OperatorAction action, String actor, String why,
+                                   boolean apply) {
+        SagaRecord record = (apply ? sagas.lock(sagaId) : sagas.find(sagaId))
+                .orElseThrow(() -> new IllegalArgumentException("no saga " + sagaId));
+        if (record.version() != seenVersion) {
+            return OperatorOutcome.refused(record, "saga moved from version " + seenVersion + " to "
+                    + record.version() + " since it was shown; look again");
+        }
+        return operate(definitionOf(record), record, action, actor, why, apply);
+    }
+
+    private <D> OperatorOutcome operate(SagaDefinition<D> definition, SagaRecord record, OperatorAction action,
+                                        String actor, String why, boolean apply) {
+        SagaState<D> state = stateOf(definition, record);
+        String label = action + " by " + actor + ": " + why;
+        return switch (SagaDecider.onOperator(definition, state, action, label)) {
+            case Decision.Ignore<D> ignore -> OperatorOutcome.refused(record, ignore.reason());
+            case Decision.Transition<D> t -> {
+                SagaState<D> next = t.next();
+                if (apply) {
+                    sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
+                            json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
+                            next.failureReason(), deadline(definition, next));
+                    sagas.appendHistory(record.id(), "OPERATOR", next.version(), record.status(), next.status(),
+                            record.currentStep(), next.currentStep(), null, action.name(),
+                            commandsJson(t.commands()), label);
+                    send(t.commands());
+                    log.info("saga {} {}/{} -> {}/{} by operator {} ({})", record.id(), record.status(),
+                            record.currentStep(), next.status(), next.currentStep(), actor, action);
+                }
+                yield new OperatorOutcome(true, null, record.status(), next.status(), record.currentStep(),
+                        next.currentStep(), next.version(), t.commands().stream()
+                        .map(c -> new OperatorOutcome.Command(c.messageId(), c.payload().getClass().getSimpleName(),
+                                json.writeValueAsString(c.payload())))
+                        .toList());
+            }
+        };
+    }
+
+    /** The result of {@link #operate}: what moved (or would), or why nothing can. */
+    public record OperatorOutcome(boolean possible, String refusal, SagaStatus fromStatus, SagaStatus toStatus,
+                                  String fromStep, String toStep, int version, List<Command> commands) {
+
+        /** A command the action sends (or would send), with its payload as JSON for the preview. */
+        public record Command(UUID id, String type, String payloadJson) {
+        }
+
+        static OperatorOutcome refused(SagaRecord record, String why) {
+            return new OperatorOutcome(false, why, record.status(), record.status(), record.currentStep(),
+                    record.currentStep(), record.version(), List.of());
+        }
+    }
+
     private <D> void applyReply(SagaDefinition<D> definition, SagaRecord record, IncomingMessage<?> reply) {
         decideAndApply(definition, record, "TRANSITION", reply.messageId(), typeName(reply),
                 state -> SagaDecider.decide(definition, state, reply.correlationId(), reply.payload()));
@@ -166,9 +225,7 @@ public class SagaEngine {
 
     private <D> void decideAndApply(SagaDefinition<D> definition, SagaRecord record, String kind, UUID messageId,
                                     String messageType, Function<SagaState<D>, Decision<D>> decide) {
-        SagaState<D> state = new SagaState<>(SagaId.of(record.id()), record.type(), record.status(),
-                record.currentStep(), record.version(), json.readValue(record.dataJson(), definition.dataType()),
-                record.awaitingMessageId(), record.attempt(), record.failureReason());
+        SagaState<D> state = stateOf(definition, record);
         switch (decide.apply(state)) {
             case Decision.Ignore<D> ignore -> {
                 sagas.appendHistory(record.id(), "IGNORED", record.version(), record.status(), record.status(),
@@ -198,6 +255,12 @@ public class SagaEngine {
                         messageType == null ? kind : messageType);
             }
         }
+    }
+
+    private <D> SagaState<D> stateOf(SagaDefinition<D> definition, SagaRecord record) {
+        return new SagaState<>(SagaId.of(record.id()), record.type(), record.status(), record.currentStep(),
+                record.version(), json.readValue(record.dataJson(), definition.dataType()),
+                record.awaitingMessageId(), record.attempt(), record.failureReason());
     }
 
     private void send(List<Decision.Command> commands) {
