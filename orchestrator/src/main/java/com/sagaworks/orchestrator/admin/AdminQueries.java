@@ -1,6 +1,7 @@
 package com.sagaworks.orchestrator.admin;
 
 import com.sagaworks.orchestrator.engine.SagaRecord;
+import com.sagaworks.orchestrator.engine.SagaRepository;
 import com.sagaworks.orchestrator.engine.SagaStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -113,13 +114,13 @@ class AdminQueries {
     }
 
     Optional<SagaRecord> oldestWaiting() {
-        return jdbc.sql(OLDEST_WAITING).query(AdminQueries::saga).optional();
+        return jdbc.sql(OLDEST_WAITING).query(SagaRepository::mapSaga).optional();
     }
 
     List<SagaRecord> needsAttention(Instant now, Instant stuckBefore, int limit) {
         return jdbc.sql(NEEDS_ATTENTION).param("now", Timestamp.from(now))
                 .param("stuckBefore", Timestamp.from(stuckBefore)).param("limit", limit)
-                .query(AdminQueries::saga).list();
+                .query(SagaRepository::mapSaga).list();
     }
 
     /** One page, newest first; asks for one row more than {@code limit} so the caller knows if a next page exists. */
@@ -157,7 +158,7 @@ class AdminQueries {
         }
         params.put("limit", limit + 1);
         String sql = COLUMNS + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + PAGE_ORDER;
-        return jdbc.sql(sql).params(params).query(AdminQueries::saga).list();
+        return jdbc.sql(sql).params(params).query(SagaRepository::mapSaga).list();
     }
 
     Optional<OutboxEntry> outboxEntry(UUID messageId) {
@@ -209,23 +210,6 @@ class AdminQueries {
     /** One operator action, applied or refused. */
     record AuditEntry(long id, String actor, String action, String reason, int seenVersion, String outcome,
                       String detail, String commands, Instant at) {
-    }
-
-    private static SagaRecord saga(ResultSet rs, int row) throws SQLException {
-        return new SagaRecord(
-                rs.getObject("id", UUID.class),
-                rs.getString("type"),
-                rs.getString("business_key"),
-                SagaStatus.valueOf(rs.getString("status")),
-                rs.getString("current_step"),
-                rs.getInt("version"),
-                rs.getString("data"),
-                rs.getObject("awaiting_message_id", UUID.class),
-                rs.getInt("attempt"),
-                rs.getString("failure_reason"),
-                instant(rs, "deadline_at"),
-                instant(rs, "created_at"),
-                instant(rs, "updated_at"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

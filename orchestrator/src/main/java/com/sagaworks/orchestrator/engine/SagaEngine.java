@@ -175,13 +175,7 @@ public class SagaEngine {
             case Decision.Transition<D> t -> {
                 SagaState<D> next = t.next();
                 if (apply) {
-                    sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
-                            json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
-                            next.failureReason(), deadline(definition, next));
-                    sagas.appendHistory(record.id(), "OPERATOR", next.version(), record.status(), next.status(),
-                            record.currentStep(), next.currentStep(), null, action.name(),
-                            commandsJson(t.commands()), label);
-                    send(t.commands());
+                    persist(definition, record, t, "OPERATOR", null, action.name(), label);
                     log.info("saga {} {}/{} -> {}/{} by operator {} ({})", record.id(), record.status(),
                             record.currentStep(), next.status(), next.currentStep(), actor, action);
                 }
@@ -234,26 +228,35 @@ public class SagaEngine {
                 log.info("saga {} ignored {} {}: {}", record.id(), messageType, messageId, ignore.reason());
             }
             case Decision.Transition<D> t -> {
-                SagaState<D> next = t.next();
-                sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
-                        json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
-                        next.failureReason(), deadline(definition, next));
-                sagas.appendHistory(record.id(), kind, next.version(), record.status(), next.status(),
-                        record.currentStep(), next.currentStep(), messageId, messageType,
-                        commandsJson(t.commands()), next.failureReason());
-                send(t.commands());
-                if ("TIMEOUT".equals(kind)) {
-                    metrics.deadlinePassed(record.type(), record.currentStep());
-                }
-                if (!(next.currentStep() != null && next.currentStep().equals(record.currentStep())
-                        && next.status() == record.status())) {
-                    metrics.moved(record.type(), record.currentStep(), record.status(), next.status(),
-                            record.updatedAt(), record.createdAt());
-                }
+                persist(definition, record, t, kind, messageId, messageType, t.next().failureReason());
                 log.info("saga {} {}/{} -> {}/{} (attempt {}) on {}", record.id(), record.status(),
-                        record.currentStep(), next.status(), next.currentStep(), next.attempt(),
+                        record.currentStep(), t.next().status(), t.next().currentStep(), t.next().attempt(),
                         messageType == null ? kind : messageType);
             }
+        }
+    }
+
+    /**
+     * Writes a transition: the version-guarded row update, its history row and its commands, and the metrics. The
+     * one path for replies, deadlines, aborts and operator actions alike.
+     */
+    private <D> void persist(SagaDefinition<D> definition, SagaRecord record, Decision.Transition<D> t, String kind,
+                             UUID messageId, String messageType, String reason) {
+        SagaState<D> next = t.next();
+        sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
+                json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
+                next.failureReason(), deadline(definition, next));
+        sagas.appendHistory(record.id(), kind, next.version(), record.status(), next.status(),
+                record.currentStep(), next.currentStep(), messageId, messageType, commandsJson(t.commands()), reason);
+        send(t.commands());
+        if ("TIMEOUT".equals(kind)) {
+            metrics.deadlinePassed(record.type(), record.currentStep());
+        }
+        boolean resent = next.status() == record.status() && next.currentStep() != null
+                && next.currentStep().equals(record.currentStep());
+        if (!resent) {
+            metrics.moved(record.type(), record.currentStep(), record.status(), next.status(), record.updatedAt(),
+                    record.createdAt());
         }
     }
 

@@ -172,7 +172,8 @@ public class SagaRepository {
                 instant(rs, "created_at"))).list();
     }
 
-    private static SagaRecord mapSaga(ResultSet rs, int row) throws SQLException {
+    /** Maps a row with the columns of {@code saga} (data as text); shared with the admin queries. */
+    public static SagaRecord mapSaga(ResultSet rs, int row) throws SQLException {
         return new SagaRecord(
                 rs.getObject("id", UUID.class),
                 rs.getString("type"),
