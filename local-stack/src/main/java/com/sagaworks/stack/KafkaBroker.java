@@ -215,6 +215,14 @@ final class KafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /**
+     * SIGKILL, as a machine or JVM crash would end the broker: unflushed log segments are recovered at the next
+     * start, and producers and consumers see their connections drop mid-request.
+     */
+    void kill() {
+        ChildProcesses.kill(process);
+    }
+
     /** Controlled shutdown on SIGTERM: the broker flushes and closes its logs, so the next start is fast. */
     @Override
     public void close() {

@@ -202,6 +202,54 @@ public final class LocalStack implements AutoCloseable {
         awaitHealthy(List.of(process));
     }
 
+    /** SIGKILL to the Kafka broker: a crash, not a controlled shutdown. {@link #startBroker} brings it back. */
+    public synchronized void killBroker() {
+        requireRunning();
+        if (broker == null) {
+            throw new IllegalStateException("the Kafka broker is not running");
+        }
+        out.println("killing Kafka");
+        broker.kill();
+        broker = null;
+    }
+
+    /** Starts the broker again on the same data directory and ports, and waits until it serves metadata. */
+    public synchronized void startBroker() {
+        requireRunning();
+        if (broker != null) {
+            throw new IllegalStateException("the Kafka broker is already running");
+        }
+        out.println("starting Kafka");
+        broker = KafkaBroker.start(dataDirectory.resolve("kafka"), kafkaPort, controllerPort,
+                Classpath.ofThisJvm(), logDirectory().resolve("kafka.log"), startupTimeout);
+    }
+
+    /**
+     * Immediate shutdown of PostgreSQL (as {@code pg_ctl stop -m immediate}): every connection of every service
+     * breaks at once and the next start recovers from the WAL. {@link #startPostgres} brings it back.
+     */
+    public synchronized void crashPostgres() {
+        requireRunning();
+        if (postgres == null) {
+            throw new IllegalStateException("PostgreSQL is not running");
+        }
+        out.println("crashing PostgreSQL (immediate shutdown)");
+        Postgres crashed = postgres;
+        postgres = null;
+        crashed.crash(dataDirectory.resolve("postgres"), startupTimeout);
+    }
+
+    /** Starts PostgreSQL again on the same data directory and port, after {@link #crashPostgres}. */
+    public synchronized void startPostgres() {
+        requireRunning();
+        if (postgres != null) {
+            throw new IllegalStateException("PostgreSQL is already running");
+        }
+        out.println("starting PostgreSQL");
+        postgres = Postgres.start(dataDirectory.resolve("postgres"), postgresPort,
+                logDirectory().resolve("postgres.log"), startupTimeout);
+    }
+
     public synchronized boolean isRunning() {
         return running;
     }
@@ -233,6 +281,10 @@ public final class LocalStack implements AutoCloseable {
 
     public int postgresPort() {
         return postgresPort;
+    }
+
+    public int kafkaPort() {
+        return kafkaPort;
     }
 
     /** The JDBC URL of a service's database, for the services and for tests that look inside. */

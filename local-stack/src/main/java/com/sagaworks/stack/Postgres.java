@@ -12,6 +12,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
 import static java.lang.ProcessBuilder.Redirect.appendTo;
@@ -95,6 +98,38 @@ final class Postgres implements AutoCloseable {
                 return rows.next();
             }
         }
+    }
+
+    /**
+     * Immediate shutdown, the same as {@code pg_ctl stop -m immediate}: SIGQUIT to the postmaster, which ends every
+     * backend at once without a checkpoint, so the next start runs crash recovery from the WAL. Open transactions
+     * are lost, committed ones must survive. The postmaster is not a child of this JVM (pg_ctl started it), so it
+     * is found by the pid in {@code postmaster.pid}.
+     */
+    void crash(Path dataDirectory, Duration timeout) {
+        Path pidFile = dataDirectory.resolve("postmaster.pid");
+        long pid;
+        try {
+            pid = Long.parseLong(Files.readAllLines(pidFile).getFirst().trim());
+        } catch (IOException | RuntimeException e) {
+            throw new StackException("could not read the postmaster pid from " + pidFile, e);
+        }
+        ProcessHandle postmaster = ProcessHandle.of(pid)
+                .orElseThrow(() -> new StackException("no PostgreSQL postmaster runs as pid " + pid));
+        try {
+            Process signal = new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start();
+            if (signal.waitFor() != 0) {
+                throw new StackException("kill -QUIT " + pid + " failed with exit code " + signal.exitValue());
+            }
+            postmaster.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (IOException | ExecutionException | TimeoutException e) {
+            throw new StackException("PostgreSQL (pid " + pid + ") did not shut down immediately", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StackException("interrupted while crashing PostgreSQL", e);
+        }
+        // releases zonky's lock on the data directory; its pg_ctl stop finds no server and only logs that
+        close();
     }
 
     /** pg_ctl stop -m fast: open transactions roll back, committed data is on disk. */

@@ -89,6 +89,29 @@ class LocalStackIT {
     }
 
     @Test
+    void keepsCommittedDataWhenPostgresIsCrashedAndTheBrokerKilledAndBothStartAgain() throws Exception {
+        LocalStack stack = stackOn(standInJars()).build();
+        try {
+            stack.start();
+            writeMarker(stack);
+            produceMarker(stack);
+
+            stack.crashPostgres();
+            assertThatThrownBy(() -> readMarker(stack)).isInstanceOf(SQLException.class);
+            stack.startPostgres();
+            assertThat(readMarker(stack)).isEqualTo("kept");
+
+            stack.killBroker();
+            assertThat(Ports.whyUnavailable(stack.kafkaPort())).isNull();
+            stack.startBroker();
+            assertThat(consumeMarker(stack)).isEqualTo("kept");
+        } finally {
+            stack.stop();
+        }
+        assertThat(Ports.whyUnavailable(stack.postgresPort())).isNull();
+    }
+
+    @Test
     void reportsAServiceThatExitsWhileStartingWithItsLogAndLeavesNothingRunning() throws Exception {
         LocalStack stack = stackOn(standInJars()).serviceArgs(Service.ORCHESTRATOR, "--stand-in.fail=true").build();
 

@@ -125,6 +125,29 @@ public final class Broker implements AutoCloseable {
         return deadLetters;
     }
 
+    /**
+     * Moves a group's committed offsets back to the start of every partition it consumed, so that its next
+     * member replays everything still on the broker. Kafka refuses while the group has members: the caller
+     * stops the service first, and this retries until the group is empty.
+     */
+    public void resetToEarliest(String group) {
+        await("offsets of " + group + " moved to the earliest")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsInstanceOf(IllegalStateException.class)
+                .until(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed =
+                            call(() -> admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+                    Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+                    committed.keySet().forEach(partition -> earliest.put(partition, OffsetSpec.earliest()));
+                    Map<TopicPartition, ListOffsetsResultInfo> starts = call(() -> admin.listOffsets(earliest).all());
+                    Map<TopicPartition, OffsetAndMetadata> reset = new HashMap<>();
+                    starts.forEach((partition, start) -> reset.put(partition, new OffsetAndMetadata(start.offset())));
+                    call(() -> admin.alterConsumerGroupOffsets(group, reset).all());
+                    return true;
+                });
+    }
+
     @Override
     public void close() {
         admin.close(CALL_TIMEOUT);

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -23,6 +25,12 @@ public final class Db {
             """;
     private static final String INSERT_ACCOUNT = """
             INSERT INTO account (customer_id, balance_cents) VALUES (?, ?)
+            """;
+    private static final String SET_AVAILABLE = """
+            UPDATE product SET available = ? WHERE sku = ?
+            """;
+    private static final String SET_BALANCE = """
+            UPDATE account SET balance_cents = ? WHERE customer_id = ?
             """;
     private static final String AVAILABLE = """
             SELECT available FROM product WHERE sku = ?
@@ -60,6 +68,45 @@ public final class Db {
             SELECT count(*) FROM messaging_outbox
             """;
 
+    private static final String ALL_SAGAS = """
+            SELECT id, business_key, status, failure_reason FROM saga
+            """;
+    private static final String ALL_ORDERS = """
+            SELECT id, customer_id, status, total_cents FROM orders
+            """;
+    private static final String ALL_RESERVATIONS = """
+            SELECT order_id, status FROM reservation
+            """;
+    private static final String LEDGER_BY_ORDER = """
+            SELECT order_id,
+                   coalesce(sum(amount_cents) FILTER (WHERE kind = 'CHARGE'), 0),
+                   coalesce(sum(amount_cents) FILTER (WHERE kind = 'REFUND'), 0),
+                   count(*) FILTER (WHERE kind = 'CHARGE'),
+                   count(DISTINCT saga_id)
+            FROM payment_ledger
+            GROUP BY order_id
+            """;
+    private static final String BALANCE = """
+            SELECT balance_cents FROM account WHERE customer_id = ?
+            """;
+    private static final String WAITING_SAGAS = """
+            SELECT count(*) FROM saga WHERE status IN ('RUNNING', 'COMPENSATING')
+            """;
+    private static final String PENDING_ORDERS = """
+            SELECT count(*) FROM orders WHERE status = 'PENDING'
+            """;
+
+    /** A saga row as the orchestrator stored it; the business key of a place-order saga is the order id. */
+    public record SagaRow(UUID sagaId, String businessKey, String status, String failureReason) {
+    }
+
+    public record OrderRow(UUID orderId, String customerId, String status, Long totalCents) {
+    }
+
+    /** What the payment ledger holds for one order: sums, how many charges and over how many sagas. */
+    public record LedgerOfOrder(UUID orderId, long chargedCents, long refundedCents, long charges, long sagas) {
+    }
+
     private final LocalStack stack;
 
     Db(LocalStack stack) {
@@ -79,6 +126,22 @@ public final class Db {
         update(Service.PAYMENT, INSERT_ACCOUNT, statement -> {
             statement.setString(1, customerId);
             statement.setLong(2, balanceCents);
+        });
+    }
+
+    /** Overwrites a product's stock behind the services' back: only for proving that a check catches it. */
+    void setAvailable(String sku, int available) {
+        update(Service.INVENTORY, SET_AVAILABLE, statement -> {
+            statement.setInt(1, available);
+            statement.setString(2, sku);
+        });
+    }
+
+    /** Overwrites a balance behind the services' back: only for proving that a check catches it. */
+    void setBalance(String customerId, long balanceCents) {
+        update(Service.PAYMENT, SET_BALANCE, statement -> {
+            statement.setLong(1, balanceCents);
+            statement.setString(2, customerId);
         });
     }
 
@@ -132,6 +195,51 @@ public final class Db {
 
     public long outboxRows(Service service) {
         return single(service, OUTBOX_ROWS, NO_PARAMETERS);
+    }
+
+    public List<SagaRow> sagas() {
+        List<SagaRow> sagas = new ArrayList<>();
+        query(Service.ORCHESTRATOR, ALL_SAGAS, NO_PARAMETERS, row -> sagas.add(new SagaRow(
+                row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getString(4))));
+        return sagas;
+    }
+
+    public List<OrderRow> orders() {
+        List<OrderRow> orders = new ArrayList<>();
+        query(Service.ORDER, ALL_ORDERS, NO_PARAMETERS, row -> orders.add(new OrderRow(
+                row.getObject(1, UUID.class), row.getString(2), row.getString(3), row.getObject(4, Long.class))));
+        return orders;
+    }
+
+    /** Every order's reservation statuses (an order has at most one reservation per saga). */
+    public Map<UUID, List<String>> reservationStatusesByOrder() {
+        Map<UUID, List<String>> statuses = new HashMap<>();
+        query(Service.INVENTORY, ALL_RESERVATIONS, NO_PARAMETERS, row -> statuses
+                .computeIfAbsent(row.getObject(1, UUID.class), order -> new ArrayList<>()).add(row.getString(2)));
+        return statuses;
+    }
+
+    public Map<UUID, LedgerOfOrder> ledgerByOrder() {
+        Map<UUID, LedgerOfOrder> ledger = new HashMap<>();
+        query(Service.PAYMENT, LEDGER_BY_ORDER, NO_PARAMETERS, row -> {
+            UUID orderId = row.getObject(1, UUID.class);
+            ledger.put(orderId, new LedgerOfOrder(orderId, row.getLong(2), row.getLong(3), row.getLong(4),
+                    row.getLong(5)));
+        });
+        return ledger;
+    }
+
+    public long balanceCents(String customerId) {
+        return single(Service.PAYMENT, BALANCE, statement -> statement.setString(1, customerId));
+    }
+
+    /** Sagas still RUNNING or COMPENSATING: waiting for a reply or a deadline. */
+    public long waitingSagas() {
+        return single(Service.ORCHESTRATOR, WAITING_SAGAS, NO_PARAMETERS);
+    }
+
+    public long pendingOrders() {
+        return single(Service.ORDER, PENDING_ORDERS, NO_PARAMETERS);
     }
 
     private long ledgerSumOfCustomer(String customerId, String kind) {

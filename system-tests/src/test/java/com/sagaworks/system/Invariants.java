@@ -6,8 +6,16 @@ import com.sagaworks.system.SagaworksSystem.Customer;
 import com.sagaworks.system.SagaworksSystem.Product;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,6 +59,181 @@ public final class Invariants {
                             .allSatisfy((group, lag) -> assertThat(lag).as(group).isZero());
                 });
         assertThat(broker.deadLetters()).as("records in dead-letter topics").isEmpty();
+    }
+
+    /**
+     * Waits until the whole system is settled: every outbox empty, every consumer group caught up, no saga
+     * waiting (RUNNING or COMPENSATING, perhaps on a deadline that re-sends a command) and no order PENDING, all
+     * of it for {@code during} on end. Returns how long that took.
+     *
+     * @throws org.awaitility.core.ConditionTimeoutException with what was still in flight at the deadline
+     */
+    public Duration awaitSettled(Duration timeout, Duration during) {
+        long start = System.nanoTime();
+        await("every outbox empty, every consumer group caught up, every saga ended, no order pending")
+                .atMost(timeout)
+                .during(during)
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptionsMatching(Invariants::unreachable)
+                .untilAsserted(() -> assertThat(inFlight()).as("still in flight").isEmpty());
+        return Duration.ofNanos(System.nanoTime() - start).minus(during);
+    }
+
+    /** What is still moving, by where it is (an empty map when nothing is). */
+    public Map<String, Long> inFlight() {
+        Map<String, Long> moving = new TreeMap<>();
+        for (Service service : Service.values()) {
+            long rows = db.outboxRows(service);
+            if (rows > 0) {
+                moving.put("outbox " + service.artifactId(), rows);
+            }
+        }
+        broker.lagByGroup().forEach((group, lag) -> {
+            if (lag > 0) {
+                moving.put("lag " + group, lag);
+            }
+        });
+        long waiting = db.waitingSagas();
+        if (waiting > 0) {
+            moving.put("sagas waiting", waiting);
+        }
+        long pending = db.pendingOrders();
+        if (pending > 0) {
+            moving.put("orders pending", pending);
+        }
+        return moving;
+    }
+
+    /** A database or the broker still recovering from a fault: the settle wait polls again. */
+    private static boolean unreachable(Throwable error) {
+        return error instanceof IllegalStateException;
+    }
+
+    /** One broken invariant and the id that breaks it, for a report that names the offenders. */
+    public record Violation(String invariant, String id, String detail) {
+    }
+
+    /**
+     * What a run owns: its products (with their initial stock), its customers (with their initial balance) and
+     * the orders its clients saw accepted. Sagas, orders and outboxes are checked system-wide.
+     */
+    public record Scope(Collection<Product> products, Collection<Customer> customers, Set<UUID> acceptedOrders) {
+    }
+
+    /**
+     * Every invariant of the brief, checked against the four databases and the broker, collected instead of
+     * asserted one by one, so that a run reports all offenders at once.
+     */
+    public List<Violation> violations(Scope scope) {
+        List<Violation> violations = new ArrayList<>();
+        List<Db.SagaRow> sagas = db.sagas();
+        List<Db.OrderRow> orders = db.orders();
+        Map<UUID, List<String>> reservations = db.reservationStatusesByOrder();
+        Map<UUID, Db.LedgerOfOrder> ledger = db.ledgerByOrder();
+        Set<String> customers = scope.customers().stream().map(Customer::id).collect(Collectors.toSet());
+
+        Map<String, List<Db.SagaRow>> sagasByOrder = new HashMap<>();
+        for (Db.SagaRow saga : sagas) {
+            sagasByOrder.computeIfAbsent(saga.businessKey(), key -> new ArrayList<>()).add(saga);
+            boolean ended = saga.status().equals("COMPLETED") || saga.status().equals("COMPENSATED")
+                    || (saga.status().equals("FAILED") && saga.failureReason() != null);
+            if (!ended) {
+                violations.add(new Violation("saga terminal", saga.sagaId().toString(),
+                        saga.status() + (saga.failureReason() == null ? "" : " " + saga.failureReason())));
+            }
+        }
+        for (Service service : Service.values()) {
+            long rows = db.outboxRows(service);
+            if (rows > 0) {
+                violations.add(new Violation("outbox empty", service.artifactId(), rows + " rows"));
+            }
+        }
+        broker.deadLetters().forEach((topic, records) ->
+                violations.add(new Violation("no dead letter", topic, records + " records")));
+        Map<UUID, Db.OrderRow> ordersById = new HashMap<>();
+        orders.forEach(order -> ordersById.put(order.orderId(), order));
+        for (UUID accepted : scope.acceptedOrders()) {
+            if (!ordersById.containsKey(accepted)) {
+                violations.add(new Violation("accepted order stored", accepted.toString(), "no such order"));
+            }
+        }
+        Map<String, Long> keptByCustomer = new HashMap<>();
+        for (Db.OrderRow order : orders) {
+            String id = order.orderId().toString();
+            if (order.status().equals("PENDING")) {
+                violations.add(new Violation("no order pending", id, "PENDING"));
+            }
+            if (!customers.contains(order.customerId())) {
+                continue;
+            }
+            List<Db.SagaRow> its = sagasByOrder.getOrDefault(id, List.of());
+            if (its.size() != 1) {
+                violations.add(new Violation("one saga per order", id, its.size() + " sagas"
+                        + (scope.acceptedOrders().contains(order.orderId()) ? "" : " (client never saw it accepted)")));
+            } else {
+                String sagaStatus = its.getFirst().status();
+                boolean consistent = switch (sagaStatus) {
+                    case "COMPLETED" -> order.status().equals("CONFIRMED");
+                    case "COMPENSATED" -> order.status().equals("CANCELLED");
+                    default -> true;
+                };
+                if (!consistent) {
+                    violations.add(new Violation("saga outcome = order outcome", id,
+                            "saga " + sagaStatus + ", order " + order.status()));
+                }
+            }
+            Db.LedgerOfOrder money = ledger.getOrDefault(order.orderId(),
+                    new Db.LedgerOfOrder(order.orderId(), 0, 0, 0, 0));
+            long kept = money.chargedCents() - money.refundedCents();
+            keptByCustomer.merge(order.customerId(), kept, Long::sum);
+            if (money.charges() > 1 || money.sagas() > 1) {
+                violations.add(new Violation("no saga charged twice", id,
+                        money.charges() + " charges over " + money.sagas() + " sagas"));
+            }
+            List<String> reservationStatuses = reservations.getOrDefault(order.orderId(), List.of());
+            if (order.status().equals("CONFIRMED")) {
+                long total = order.totalCents() == null ? -1 : order.totalCents();
+                if (kept != total) {
+                    violations.add(new Violation("charged - refunded = total of confirmed order", id,
+                            "charged " + money.chargedCents() + ", refunded " + money.refundedCents()
+                                    + ", total " + order.totalCents()));
+                }
+                if (!reservationStatuses.equals(List.of("RESERVED"))) {
+                    violations.add(new Violation("confirmed order holds its reservation", id,
+                            "reservations " + reservationStatuses));
+                }
+                if (money.charges() == 0) {
+                    violations.add(new Violation("confirmed order has a charge", id, "no charge"));
+                }
+            } else {
+                if (kept != 0) {
+                    violations.add(new Violation("charged - refunded = 0 for an order not confirmed", id,
+                            order.status() + ": charged " + money.chargedCents() + ", refunded "
+                                    + money.refundedCents()));
+                }
+                if (reservationStatuses.contains("RESERVED")) {
+                    violations.add(new Violation("order not confirmed holds no reservation", id,
+                            order.status() + ": reservations " + reservationStatuses));
+                }
+            }
+        }
+        for (Product product : scope.products()) {
+            int available = db.available(product.sku());
+            long reserved = db.reservedUnits(product.sku());
+            if (available < 0 || available + reserved != product.initialAvailable()) {
+                violations.add(new Violation("stock conserved", product.sku(), "available " + available
+                        + " + reserved " + reserved + " != initial " + product.initialAvailable()));
+            }
+        }
+        for (Customer customer : scope.customers()) {
+            long balance = db.balanceCents(customer.id());
+            long kept = keptByCustomer.getOrDefault(customer.id(), 0L);
+            if (balance + kept != customer.initialBalanceCents()) {
+                violations.add(new Violation("money conserved", customer.id(), "balance " + balance
+                        + " + kept " + kept + " != initial " + customer.initialBalanceCents()));
+            }
+        }
+        return violations;
     }
 
     /** Stock is conserved: what a product started with is either still available or held by a reservation. */

@@ -5,6 +5,8 @@ import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
+import org.springframework.transaction.TransactionSystemException;
+
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
@@ -71,7 +73,9 @@ public final class TransientErrors {
 
     /**
      * {@code error}, its causes and, for a {@link SQLException}, its chained next exceptions (the driver reports
-     * the real failure of a JDBC batch there), each once.
+     * the real failure of a JDBC batch there), and for a failed rollback the error that caused the rollback (when
+     * the connection died, the rollback fails too and Spring keeps the real 08xxx error only as the application
+     * exception, outside the cause chain), each once.
      */
     private static List<Throwable> causeChain(Throwable error) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -89,6 +93,9 @@ public final class TransientErrors {
             }
             if (t instanceof SQLException sql && sql.getNextException() != null) {
                 pending.add(sql.getNextException());
+            }
+            if (t instanceof TransactionSystemException tse && tse.getApplicationException() != null) {
+                pending.add(tse.getApplicationException());
             }
         }
         return chain;

@@ -8,6 +8,7 @@ import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.QueryTimeoutException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -30,6 +31,18 @@ class TransientErrorsTest {
     @ValueSource(strings = {"23505", "23502", "22P02", "42P01", "25P02"})
     void doesNotRetryPermanentSqlStates(String sqlState) {
         assertThat(TransientErrors.isTransient(new SQLException("boom", sqlState))).isFalse();
+    }
+
+    @Test
+    void findsTheLostConnectionBehindAFailedRollback() {
+        // PostgreSQL went away mid-transaction: the statement failed with 08006, then the rollback failed on the
+        // closed connection (no SQLSTATE) and Spring kept the 08006 only as the application exception
+        var rollbackFailed = new TransactionSystemException("JDBC rollback failed",
+                new SQLException("Connection is closed"));
+        rollbackFailed.initApplicationException(new SQLException("I/O error", "08006"));
+
+        assertThat(TransientErrors.isTransient(rollbackFailed)).isTrue();
+        assertThat(TransientErrors.sqlState(rollbackFailed)).isEqualTo("08006");
     }
 
     @Test

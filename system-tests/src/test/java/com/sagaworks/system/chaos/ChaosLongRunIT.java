@@ -1,0 +1,37 @@
+package com.sagaworks.system.chaos;
+
+import com.sagaworks.system.SagaworksSystem;
+import com.sagaworks.system.SystemUnderTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The long chaos run of issue #6 (10,000 sagas, 50 kills, 5 broker restarts, 2 PostgreSQL restarts, 5 % declines,
+ * 1 % duplicates). Not part of {@code ./mvnw verify}: the system-tests pom excludes it, and naming it runs it:
+ * <pre>
+ * ./mvnw -B verify -pl system-tests -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ *     -Dit.test=ChaosLongRunIT [-Dchaos.seed=N]
+ * </pre>
+ * The report goes to {@code system-tests/target/chaos-report.md}; see docs/reliability.md.
+ */
+@ExtendWith(SystemUnderTest.class)
+class ChaosLongRunIT {
+
+    private final SagaworksSystem system;
+
+    ChaosLongRunIT(SagaworksSystem system) {
+        this.system = system;
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.HOURS)
+    void tenThousandSagasUnderFiftyKillsEndWithoutAViolation() {
+        ChaosReport report = new ChaosRun(system, ChaosPlan.longRun(), ChaosRun.seedFromProperty(), System.out)
+                .run();
+
+        ChaosVerdict.assertClean(report);
+    }
+}

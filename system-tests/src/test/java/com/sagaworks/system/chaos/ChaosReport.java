@@ -1,0 +1,113 @@
+package com.sagaworks.system.chaos;
+
+import com.sagaworks.system.Db;
+import com.sagaworks.system.Invariants.Violation;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The figures of one chaos run: load, sagas and their outcomes, faults, time to drain, violations. */
+public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome> outcomes, long clientRetries,
+                          List<Db.SagaRow> sagas, List<FaultInjector.Injected> faults, Duration active,
+                          Duration drain, List<Violation> violations) {
+
+    private static final int VIOLATIONS_SHOWN = 50;
+
+    public long accepted() {
+        return outcomes.stream().filter(LoadGenerator.Outcome::accepted).count();
+    }
+
+    /** Orders the clients did not get accepted: refused with a 4xx, or given up at their deadline. */
+    public List<LoadGenerator.Outcome> notAccepted() {
+        return outcomes.stream().filter(outcome -> !outcome.accepted()).toList();
+    }
+
+    public Map<String, Long> sagaOutcomes() {
+        return sagas.stream().collect(Collectors.groupingBy(
+                saga -> saga.failureReason() == null ? saga.status() : saga.status() + " " + saga.failureReason(),
+                TreeMap::new, Collectors.counting()));
+    }
+
+    public Map<String, Long> faultCounts() {
+        return faults.stream().collect(Collectors.groupingBy(injected -> injected.fault().kind(), TreeMap::new,
+                Collectors.counting()));
+    }
+
+    public Map<String, Long> violationsByInvariant() {
+        return violations.stream().collect(Collectors.groupingBy(Violation::invariant, TreeMap::new,
+                Collectors.counting()));
+    }
+
+    public long servicesKilled() {
+        return faults.stream().map(FaultInjector.Injected::fault)
+                .filter(fault -> fault instanceof Fault.KillServices)
+                .mapToLong(fault -> ((Fault.KillServices) fault).services().size())
+                .sum();
+    }
+
+    /** The report as Markdown: the same text goes to the console and to {@link ChaosPlan#reportFile()}. */
+    public String toMarkdown() {
+        StringBuilder text = new StringBuilder();
+        text.append("# Chaos run `").append(plan.name()).append("`, seed ").append(seed).append("\n\n");
+        text.append("Finished ").append(Instant.now()).append(". Repeat with `-Dchaos.seed=").append(seed)
+                .append("`.\n\n");
+        text.append("| figure | value |\n|---|---|\n");
+        row(text, "orders placed", plan.orders() + " at " + plan.ordersPerSecond() + "/s");
+        row(text, "orders accepted", accepted());
+        row(text, "orders not accepted", notAccepted().size());
+        row(text, "client retries (same Idempotency-Key)", clientRetries);
+        row(text, "sagas", sagas.size());
+        sagaOutcomes().forEach((outcome, count) -> row(text, "&nbsp;&nbsp;" + outcome, count));
+        row(text, "faults injected", faults.size());
+        faultCounts().forEach((kind, count) -> row(text, "&nbsp;&nbsp;" + kind, count));
+        row(text, "service processes killed", servicesKilled());
+        row(text, "load and faults", active.toSeconds() + " s");
+        row(text, "time to drain (settled after the last fault and order)", drain.toMillis() / 1000.0 + " s");
+        row(text, "invariant violations", violations.size());
+        text.append("\n## Faults\n\n| at | fault | back after | observed |\n|---|---|---|---|\n");
+        for (FaultInjector.Injected injected : faults) {
+            text.append("| ").append(injected.at().toSeconds()).append(" s | ").append(injected.fault().describe())
+                    .append(" | ").append(injected.took().toSeconds()).append(" s | ").append(injected.observed())
+                    .append(" |\n");
+        }
+        if (!violations.isEmpty()) {
+            text.append("\n## Violations\n\n| invariant | id | detail |\n|---|---|---|\n");
+            violations.stream().limit(VIOLATIONS_SHOWN).forEach(violation -> text.append("| ")
+                    .append(violation.invariant()).append(" | ").append(violation.id()).append(" | ")
+                    .append(violation.detail().replace('|', '/').replace('\n', ' ')).append(" |\n"));
+            if (violations.size() > VIOLATIONS_SHOWN) {
+                text.append("\n").append(violations.size() - VIOLATIONS_SHOWN).append(" more; by invariant: ")
+                        .append(violationsByInvariant()).append("\n");
+            }
+        }
+        if (!notAccepted().isEmpty()) {
+            text.append("\n## Orders not accepted\n\n");
+            notAccepted().stream().limit(VIOLATIONS_SHOWN).forEach(outcome -> text.append("- `")
+                    .append(outcome.order().idempotencyKey()).append("`: ").append(outcome.failure()).append('\n'));
+        }
+        return text.toString();
+    }
+
+    public Path write() {
+        Path file = Path.of(plan.reportFile()).toAbsolutePath();
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, toMarkdown());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the chaos report " + file, e);
+        }
+    }
+
+    private static void row(StringBuilder text, String figure, Object value) {
+        text.append("| ").append(figure).append(" | ").append(value).append(" |\n");
+    }
+}
