@@ -1,0 +1,199 @@
+-- One successful place-order saga as PostgreSQL sees it from the four services, so that pgbench's "tps" is sagas/s.
+-- Taken from the statement log of a real saga on the local stack (log_statement=all): the same statement text, the
+-- same transaction boundaries, one transaction per message as the services run at low load (a batch of one).
+-- Each service owns a schema of the benchmark database (see run-pgbench.sh); "SET search_path" before each
+-- transaction stands for "this statement runs in that service's database" and is the only statement added.
+-- Outbox rows are deleted one by one (the relay's DELETE ... WHERE id = ANY(...), a round per row); the relay's lease
+-- renewal and batch read, once per round, are left out: under load a round carries many rows.
+
+\set r random(1, 9000000000000000)
+\set sku random(0, 499)
+\set cust random(0, 499)
+
+-- 1. order-service, POST /orders: order, line, OrderPlaced
+SET search_path = orders;
+BEGIN;
+INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+    VALUES (md5('order' || :r)::uuid, 'demo-shop', 'loadgen-' || lpad(:cust::text, 4, '0'), 'PENDING', md5('key' || :r), 'v1:' || md5('hash' || :r))
+    ON CONFLICT (client_id, idempotency_key) DO NOTHING
+    RETURNING created_at;
+INSERT INTO order_line (order_id, line_no, sku, quantity)
+    SELECT md5('order' || :r)::uuid, l.line_no, l.sku, l.quantity
+      FROM unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[])) WITH ORDINALITY AS l(sku, quantity, line_no);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m1' || :r)::uuid, 'order.events.v1', 'order', md5('order' || :r), 'OrderPlaced',
+            CAST('{"orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"placedAt":"2026-11-22T02:49:07.447482Z"}' AS jsonb),
+            CAST('{"message-id":"20c1221d-3d60-434e-ad91-0385eb1dc64a","message-type":"OrderPlaced","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+COMMIT;
+-- the long poll reads the order once when it registers
+SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid;
+SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid]);
+
+-- 2. orchestrator, OrderPlaced: inbox, saga, history, ReserveStock
+SET search_path = orchestrator;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m1' || :r)::uuid, 'OrderPlaced', 'order.events.v1') ON CONFLICT (message_id) DO NOTHING;
+INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id, failure_reason, deadline_at)
+    VALUES (md5('saga' || :r)::uuid, 'place-order', md5('order' || :r), 'RUNNING', 'RESERVE_STOCK', 1,
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}]}' AS jsonb),
+            md5('m2' || :r)::uuid, NULL, now() + interval '30 seconds')
+    ON CONFLICT (type, business_key) DO NOTHING;
+INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
+    VALUES (md5('saga' || :r)::uuid, 'STARTED', 1, NULL, 'RUNNING', NULL, 'RESERVE_STOCK', md5('m1' || :r)::uuid, 'OrderPlaced',
+            CAST('[{"id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","type":"ReserveStock"}]' AS jsonb), NULL);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m2' || :r)::uuid, 'inventory.commands', 'saga', md5('saga' || :r), 'ReserveStock',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","lines":[{"sku":"LOADGEN-0001","quantity":1}]}' AS jsonb),
+            CAST('{"message-id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"ReserveStock","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+RELEASE SAVEPOINT s1;
+COMMIT;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m2' || :r)::uuid]);
+
+-- 3. inventory-service, ReserveStock: inbox, lock, reservation, StockReserved, stored reply
+SET search_path = inventory;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m2' || :r)::uuid, 'ReserveStock', 'inventory.commands') ON CONFLICT (message_id) DO NOTHING;
+SELECT pg_advisory_xact_lock(444465153, hashtext(md5('saga' || :r)));
+SELECT saga_id, order_id, status, reason, rejected_skus, total_cents, created_at, updated_at FROM reservation WHERE saga_id = md5('saga' || :r)::uuid;
+SELECT sku, name, price_cents, available FROM product WHERE sku = ANY(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')]) ORDER BY sku FOR UPDATE;
+UPDATE product SET available = available - 1 WHERE sku = 'LOADGEN-' || lpad(:sku::text, 4, '0') AND available >= 1;
+INSERT INTO reservation (saga_id, order_id, status, reason, rejected_skus, total_cents)
+    VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'RESERVED', NULL, '{}', 100);
+INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents) VALUES (md5('saga' || :r)::uuid, 'LOADGEN-' || lpad(:sku::text, 4, '0'), 1, 100);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m3' || :r)::uuid, 'inventory.replies', 'saga', md5('saga' || :r), 'StockReserved',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","lines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+            CAST('{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+UPDATE messaging_inbox SET replies = CAST('[{"id":"535d3127-1b94-4599-85d4-0050f657d9b2","topic":"inventory.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"StockReserved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"lines\":[{\"sku\":\"LOADGEN-0001\",\"quantity\":1,\"unitPriceCents\":100}],\"totalCents\":100}","headers":{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved"}}]' AS jsonb)
+    WHERE message_id = md5('m2' || :r)::uuid;
+RELEASE SAVEPOINT s1;
+COMMIT;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m3' || :r)::uuid]);
+
+-- 4. orchestrator, StockReserved: inbox, saga row lock, guarded update, history, ChargePayment
+SET search_path = orchestrator;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m3' || :r)::uuid, 'StockReserved', 'inventory.replies') ON CONFLICT (message_id) DO NOTHING;
+SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
+    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+UPDATE saga SET status = 'RUNNING', current_step = 'CHARGE_PAYMENT', version = 2,
+        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+        awaiting_message_id = md5('m4' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
+    WHERE id = md5('saga' || :r)::uuid AND version = 1;
+INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
+    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 2, 'RUNNING', 'RUNNING', 'RESERVE_STOCK', 'CHARGE_PAYMENT', md5('m3' || :r)::uuid, 'StockReserved',
+            CAST('[{"id":"af58a9f3-95ec-377f-a160-95a875598a0a","type":"ChargePayment"}]' AS jsonb), NULL);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m4' || :r)::uuid, 'payment.commands', 'saga', md5('saga' || :r), 'ChargePayment',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","amountCents":100}' AS jsonb),
+            CAST('{"message-id":"af58a9f3-95ec-377f-a160-95a875598a0a","message-type":"ChargePayment","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+RELEASE SAVEPOINT s1;
+COMMIT;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m4' || :r)::uuid]);
+
+-- 5. payment-service, ChargePayment: inbox, lock, account, ledger, PaymentCharged, stored reply
+SET search_path = payment;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m4' || :r)::uuid, 'ChargePayment', 'payment.commands') ON CONFLICT (message_id) DO NOTHING;
+SELECT pg_advisory_xact_lock(712900609, hashtext(md5('saga' || :r)));
+SELECT id, saga_id, order_id, customer_id, kind, amount_cents, created_at FROM payment_ledger WHERE saga_id = md5('saga' || :r)::uuid ORDER BY id;
+SELECT customer_id, balance_cents FROM account WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') FOR UPDATE;
+UPDATE account SET balance_cents = balance_cents - 100 WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') AND balance_cents >= 100;
+INSERT INTO payment_ledger (saga_id, order_id, customer_id, kind, amount_cents)
+    VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'loadgen-' || lpad(:cust::text, 4, '0'), 'CHARGE', 100);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m5' || :r)::uuid, 'payment.replies', 'saga', md5('saga' || :r), 'PaymentCharged',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","amountCents":100}' AS jsonb),
+            CAST('{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"af58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+UPDATE messaging_inbox SET replies = CAST('[{"id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","topic":"payment.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"PaymentCharged","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"amountCents\":100}","headers":{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged"}}]' AS jsonb)
+    WHERE message_id = md5('m4' || :r)::uuid;
+RELEASE SAVEPOINT s1;
+COMMIT;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m5' || :r)::uuid]);
+
+-- 6. orchestrator, PaymentCharged: inbox, saga row lock, guarded update, history, ApproveOrder
+SET search_path = orchestrator;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m5' || :r)::uuid, 'PaymentCharged', 'payment.replies') ON CONFLICT (message_id) DO NOTHING;
+SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
+    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+UPDATE saga SET status = 'RUNNING', current_step = 'APPROVE_ORDER', version = 3,
+        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+        awaiting_message_id = md5('m6' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
+    WHERE id = md5('saga' || :r)::uuid AND version = 2;
+INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
+    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 3, 'RUNNING', 'RUNNING', 'CHARGE_PAYMENT', 'APPROVE_ORDER', md5('m5' || :r)::uuid, 'PaymentCharged',
+            CAST('[{"id":"bf58a9f3-95ec-377f-a160-95a875598a0a","type":"ApproveOrder"}]' AS jsonb), NULL);
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m6' || :r)::uuid, 'order.commands', 'saga', md5('saga' || :r), 'ApproveOrder',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+            CAST('{"message-id":"bf58a9f3-95ec-377f-a160-95a875598a0a","message-type":"ApproveOrder","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+RELEASE SAVEPOINT s1;
+COMMIT;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m6' || :r)::uuid]);
+
+-- 7. order-service, ApproveOrder: inbox, order row lock, prices, CONFIRMED, OrderConfirmed + OrderApproved, stored reply
+SET search_path = orders;
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m6' || :r)::uuid, 'ApproveOrder', 'order.commands') ON CONFLICT (message_id) DO NOTHING;
+SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid FOR UPDATE;
+SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
+UPDATE order_line SET unit_price_cents = 100
+    WHERE order_id = md5('order' || :r)::uuid AND sku = 'LOADGEN-' || lpad(:sku::text, 4, '0') AND quantity = 1 AND unit_price_cents IS NULL;
+UPDATE orders SET status = 'CONFIRMED', total_cents = 100, version = version + 1, updated_at = now()
+    WHERE id = md5('order' || :r)::uuid AND status = 'PENDING' AND version = 0
+    RETURNING updated_at;
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m7' || :r)::uuid, 'order.events.v1', 'order', md5('order' || :r), 'OrderConfirmed',
+            CAST('{"orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","totalCents":100,"confirmedAt":"2026-11-22T02:49:10.868714Z"}' AS jsonb),
+            CAST('{"message-id":"c0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderConfirmed","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+    VALUES (md5('m8' || :r)::uuid, 'order.replies', 'saga', md5('saga' || :r), 'OrderApproved',
+            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb"}' AS jsonb),
+            CAST('{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"bf58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+    ON CONFLICT (id) DO NOTHING;
+UPDATE messaging_inbox SET replies = CAST('[{"id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","topic":"order.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"OrderApproved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\"}","headers":{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved"}}]' AS jsonb)
+    WHERE message_id = md5('m6' || :r)::uuid;
+RELEASE SAVEPOINT s1;
+COMMIT;
+-- the long poll reads the order again when the status notification arrives
+SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid;
+SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8' || :r)::uuid]);
+
+-- 8. orchestrator, OrderConfirmed (public event it does not handle): acknowledged in a batch transaction of its own
+SET search_path = orchestrator;
+BEGIN;
+SAVEPOINT s1;
+RELEASE SAVEPOINT s1;
+COMMIT;
+
+-- 9. orchestrator, OrderApproved: inbox, saga row lock, COMPLETED, history
+BEGIN;
+SAVEPOINT s1;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m8' || :r)::uuid, 'OrderApproved', 'order.replies') ON CONFLICT (message_id) DO NOTHING;
+SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
+    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+UPDATE saga SET status = 'COMPLETED', current_step = NULL, version = 4,
+        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+        awaiting_message_id = NULL, attempt = 1, failure_reason = NULL, deadline_at = NULL
+    WHERE id = md5('saga' || :r)::uuid AND version = 3;
+INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
+    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 4, 'RUNNING', 'COMPLETED', 'APPROVE_ORDER', NULL, md5('m8' || :r)::uuid, 'OrderApproved',
+            CAST('[]' AS jsonb), NULL);
+RELEASE SAVEPOINT s1;
+COMMIT;

@@ -1,0 +1,137 @@
+package com.sagaworks.loadgen;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Writes {@code docs/benchmarks.md} from what run-benchmark.sh left in its output directory: the load generator's
+ * {@code report.json} and the DB-only limit in {@code pgbench.json}.
+ */
+public final class BenchmarkReport {
+
+    private BenchmarkReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path out = Path.of(args[0]);
+        Path markdown = Path.of(args[1]);
+        JsonNode report = OrderClient.JSON.readTree(Files.readString(out.resolve("report.json")));
+        JsonNode pgbench = OrderClient.JSON.readTree(Files.readString(out.resolve("pgbench.json")));
+        Files.writeString(markdown, render(report, pgbench, machine()));
+    }
+
+    static String render(JsonNode report, JsonNode pgbench, Map<String, String> machine) {
+        JsonNode run = report.get("run");
+        JsonNode e2e = run.get("latencyFromScheduledSendMs");
+        JsonNode accepted = run.get("latencyFromAcceptMs");
+        double dbLimit = pgbench.get("sagasPerSecond").asDouble();
+        JsonNode findMax = report.get("findMax");
+        double best = findMax == null ? 0 : findMax.get("highestSustainedRate").asDouble();
+        StringBuilder md = new StringBuilder();
+        md.append("# Benchmarks\n\n");
+        md.append("Measured %s with `load-generator/run-benchmark.sh`. **Preliminary**: see the caveats.\n\n"
+                .formatted(LocalDate.now()));
+        md.append("## How to reproduce\n\n```sh\nload-generator/run-benchmark.sh            # about 10 minutes\n")
+                .append("load-generator/run-benchmark.sh --rate=250 --duration=300 --find-max=false\n```\n\n")
+                .append("It builds what is missing, starts the local stack on a fresh data directory ")
+                .append("(`load-generator/target/benchmark-stack`, private copies of the service jars), runs the load ")
+                .append("generator (warm-up, a fixed rate, then a find-max search), runs the DB-only limit with pgbench, ")
+                .append("stops the stack and writes this file. Raw figures: `load-generator/target/benchmark/` ")
+                .append("(`report.json`, `pgbench.txt`, `pgbench.json`, `load-generator.txt`).\n\n");
+        md.append("## Machine and settings\n\n| | |\n|---|---|\n");
+        machine.forEach((key, value) -> md.append("| %s | %s |\n".formatted(key, value)));
+        md.append("| PostgreSQL | %s, `synchronous_commit=%s`, `fsync=%s` |\n".formatted(
+                machine.getOrDefault("PostgreSQL server", "17 (zonky embedded)"),
+                pgbench.get("synchronousCommit").asString(), pgbench.get("fsync").asString()));
+        md.append("| Load | open model, %s, %s products, %s customers, one line per order |\n".formatted(
+                report.get("settings").get("mix").asString(), report.get("settings").get("products").asInt(),
+                report.get("settings").get("customers").asInt()));
+        md.append("\n## Figures\n\n| | |\n|---|---|\n");
+        md.append("| fixed rate | %.0f orders/s for %.0f s |\n".formatted(run.get("targetRate").asDouble(),
+                run.get("sendWindowSeconds").asDouble()));
+        md.append("| sagas completed | %.1f /s (%d of %d sent, %d errors) |\n".formatted(
+                run.get("completedPerSecond").asDouble(), run.get("completed").asLong(), run.get("sent").asLong(),
+                run.get("errors").asLong()));
+        md.append("| outcomes | %s |\n".formatted(run.get("outcomes").toString()));
+        md.append("| latency, scheduled send → final status (ms) | p50 %.1f · p90 %.1f · p99 %.1f · p99.9 %.1f · max %.1f |\n"
+                .formatted(e2e.get("p50Ms").asDouble(), e2e.get("p90Ms").asDouble(), e2e.get("p99Ms").asDouble(),
+                        e2e.get("p999Ms").asDouble(), e2e.get("maxMs").asDouble()));
+        md.append("| latency, 202 accepted → final status (ms) | p50 %.1f · p90 %.1f · p99 %.1f · p99.9 %.1f · max %.1f |\n"
+                .formatted(accepted.get("p50Ms").asDouble(), accepted.get("p90Ms").asDouble(),
+                        accepted.get("p99Ms").asDouble(), accepted.get("p999Ms").asDouble(),
+                        accepted.get("maxMs").asDouble()));
+        md.append("| relay lag, outbox commit → broker ack | mean %.1f ms |\n".formatted(
+                run.get("relayPublishLagMeanMs").asDouble()));
+        md.append("| outbox backlog, all services | max %.0f rows |\n".formatted(run.get("outboxBacklogMax").asDouble()));
+        md.append("| Kafka consumer lag, max per group | %s |\n".formatted(run.get("consumerLagMax").toString()));
+        md.append("| CPU per saga, all stack processes | %.2f ms |\n".formatted(run.get("stackCpuMsPerSaga").asDouble()));
+        md.append("| CPU by process (s during the run) | %s |\n".formatted(run.get("cpuSeconds").toString()));
+        md.append("| idle CPU (%% of one core, 10 s before the load) | %s |\n".formatted(
+                report.get("idleCpuPercentOfOneCore").toString()));
+        md.append("| highest rate sustained (find-max) | %.0f sagas/s |\n".formatted(best));
+        md.append("| DB-only limit (pgbench, `saga.sql`, %d clients) | %.0f sagas/s |\n".formatted(
+                pgbench.get("clients").asInt(), dbLimit));
+        if (dbLimit > 0) {
+            md.append("| the stack reaches | %.0f %% of what the database alone allows |\n".formatted(best * 100 / dbLimit));
+        }
+        if (findMax != null) {
+            md.append("\n### find-max steps\n\n| rate | sustained | completed/s | p99 ms | CPU ms/saga | verdict |\n")
+                    .append("|---|---|---|---|---|---|\n");
+            for (JsonNode step : findMax.get("steps")) {
+                md.append("| %.0f | %s | %.1f | %.0f | %.2f | %s |\n".formatted(step.get("targetRate").asDouble(),
+                        step.get("sustained").asBoolean() ? "yes" : "no", step.get("completedPerSecond").asDouble(),
+                        step.get("latencyFromScheduledSendMs").get("p99Ms").asDouble(),
+                        step.get("stackCpuMsPerSaga").asDouble(), step.get("verdict").asString()));
+            }
+        }
+        md.append("""
+
+                ## What is measured, and how
+
+                - **Open model.** Order *i* is due at `start + i/rate`, fixed before the run; one scheduler thread hands each
+                  order to the asynchronous HTTP client and never waits for an answer, so slow answers cannot slow the
+                  arrivals. Latency is recorded from the *due* time (free of coordinated omission) and, separately, from
+                  the `202 Accepted`. The final status comes from `GET /orders/{id}?wait=PT30S` (long poll), not polling.
+                - **Find-max.** The rate steps up; a step is sustained when no order fails, the orders in flight at the end
+                  are at most 1.5x the first half's peak (+20), and the outbox backlog is under half a second of arrivals.
+                - **Relay lag** is the messaging library's `sagaworks.relay.publish.lag` timer (outbox `created_at` to the
+                  broker's ack), summed over services, as the mean over the run; **outbox backlog** is
+                  `sagaworks.outbox.backlog` (refreshed every 5 s by the services), sampled every 2 s.
+                - **Consumer lag**: AdminClient, end offset minus committed offset, per consumer group, sampled every 2 s.
+                - **CPU per saga**: `utime+stime` from `/proc/<pid>/stat` of the four service JVMs, the broker and
+                  PostgreSQL (postmaster, its backends, and the exited backends it reaped), before and after the run,
+                  divided by the completed sagas. The load generator's own CPU is reported but not counted.
+                - **DB-only limit**: `load-generator/pgbench/saga.sql` replays one successful saga's SQL as taken from the
+                  statement log of a real saga (same statements, same transaction boundaries, one message per
+                  transaction, outbox rows deleted one by one) against the same PostgreSQL, in a database whose four
+                  schemas come from the services' own migrations. pgbench's tps is sagas/s.
+
+                ## Caveats
+
+                These figures are preliminary: they were taken on the 2-core machine while another engineer's
+                fault-injection suite was running its own stack on the same cores, so both the stack and pgbench had
+                roughly half the machine. Run again on a quiet machine before quoting them.
+                """);
+        return md.toString();
+    }
+
+    private static Map<String, String> machine() throws IOException {
+        String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
+        String memory = Files.readAllLines(Path.of("/proc/meminfo")).getFirst().replaceAll("\\s+", " ");
+        return new java.util.LinkedHashMap<>(Map.of(
+                "CPU", "%s, %d cores".formatted(cpu, Runtime.getRuntime().availableProcessors()),
+                "Memory", memory,
+                "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                "JVM (services, load generator)", System.getProperty("java.vm.name") + " "
+                        + System.getProperty("java.version"),
+                "Service JVM flags", "local-stack defaults: -Xmx320m -XX:+UseSerialGC",
+                "Kafka", "one KRaft broker process (local-stack), acks=all, idempotent producer"));
+    }
+}

@@ -1,0 +1,115 @@
+package com.sagaworks.loadgen;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Places an order and waits for its final status with order-service's long poll, never by polling in a loop. */
+final class OrderClient {
+
+    /** What one order came to. {@code acceptedNanos} is when the 202 arrived, {@code finishedNanos} the final status. */
+    record Result(Outcome outcome, long acceptedNanos, long finishedNanos) {
+    }
+
+    static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    // a wait that ends with the order still PENDING, or a 503, is asked again; after this many it is an error
+    private static final int MAX_ATTEMPTS = 4;
+    private static final java.util.concurrent.Executor RETRY_AFTER =
+            CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS);
+
+    private final HttpClient http;
+    private final URI base;
+    private final String apiKey;
+
+    OrderClient(URI base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+        // virtual threads: thousands of open long polls cost no platform threads in the load generator
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    CompletableFuture<Result> place(String customerId, String sku, int quantity) {
+        return place(customerId, sku, quantity, UUID.randomUUID().toString(), 1);
+    }
+
+    // A 503 (the order store stayed busy) is answered with Retry-After: a client retries it, with the same
+    // Idempotency-Key for a POST; the retry's wait stays in the latency, which counts from the due time.
+    private CompletableFuture<Result> place(String customerId, String sku, int quantity, String idempotencyKey,
+                                            int attempt) {
+        String body = JSON.writeValueAsString(java.util.Map.of(
+                "customerId", customerId,
+                "lines", java.util.List.of(java.util.Map.of("sku", sku, "quantity", quantity))));
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/orders"))
+                .timeout(Duration.ofSeconds(30))
+                .header("X-Api-Key", apiKey)
+                .header("Idempotency-Key", idempotencyKey)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+            long accepted = System.nanoTime();
+            if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
+                return later(() -> place(customerId, sku, quantity, idempotencyKey, attempt + 1));
+            }
+            if (response.statusCode() != 202) {
+                throw new IllegalStateException("POST /orders answered " + response.statusCode() + ": "
+                        + abbreviate(response.body()));
+            }
+            String orderId = JSON.readTree(response.body()).get("orderId").asString();
+            return awaitFinal(orderId, accepted, 1);
+        });
+    }
+
+    private CompletableFuture<Result> awaitFinal(String orderId, long acceptedNanos, int attempt) {
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("/orders/" + orderId + "?wait=" + WAIT))
+                .timeout(WAIT.plusSeconds(10))
+                .header("X-Api-Key", apiKey)
+                .GET()
+                .build();
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+            long now = System.nanoTime();
+            if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
+                return later(() -> awaitFinal(orderId, acceptedNanos, attempt + 1));
+            }
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("GET /orders/" + orderId + " answered " + response.statusCode() + ": "
+                        + abbreviate(response.body()));
+            }
+            JsonNode order = JSON.readTree(response.body());
+            String status = order.get("status").asString();
+            if (!"PENDING".equals(status)) {
+                JsonNode reason = order.get("reason");
+                String reasonText = reason == null || reason.isNull() ? null : reason.asString();
+                return CompletableFuture.completedFuture(new Result(Outcome.of(status, reasonText), acceptedNanos, now));
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new IllegalStateException("order " + orderId + " still PENDING after " + attempt + " waits");
+            }
+            return awaitFinal(orderId, acceptedNanos, attempt + 1);
+        });
+    }
+
+    private static <T> CompletableFuture<T> later(java.util.function.Supplier<CompletableFuture<T>> retry) {
+        return CompletableFuture.supplyAsync(retry, RETRY_AFTER).thenCompose(future -> future);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+}
