@@ -39,13 +39,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Publishes committed outbox rows to Kafka, in {@code seq} order, from one platform thread.
  *
- * <p>Each round: take or renew the lease (only its holder publishes, so per-key order holds with several
- * instances), read up to {@code batchSize} rows without a transaction, send them all, wait for every
- * acknowledgement, check that no other relay took the lease meanwhile, then delete the acknowledged rows in one
- * statement. A row whose send failed stays, and so does every later row with the same key, so the next round
- * sends them again in order. A crash between send and delete publishes rows twice; consumers deduplicate on
- * {@code message-id}. Between rounds the thread waits on {@code LISTEN messaging_outbox}, with the poll interval
- * as a safety net.
+ * <p>Each round: take the lease, or renew it when half the send window has passed since the last renewal (only
+ * its holder publishes, so per-key order holds with several instances), read up to {@code batchSize} rows without a
+ * transaction, send them all, wait for every acknowledgement, then delete the acknowledged rows in one statement
+ * that also checks no other relay took the lease meanwhile: under load a round is two statements. A row whose send
+ * failed stays, and so does every later row with the same key, so the next round sends them again in order. A
+ * crash between send and delete publishes rows twice; consumers deduplicate on {@code message-id}. Between rounds
+ * the thread waits on {@code LISTEN messaging_outbox}, with the poll interval as a safety net.
  *
  * <p>Rounds never outlast the lease: the producer's timeouts are cut to fit inside it and sends start only
  * shortly after the renewal ({@link RelayTimeouts}), so a standby that takes over an expired lease never
@@ -68,11 +68,6 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
               FROM messaging_outbox
              ORDER BY seq
              LIMIT :limit
-            """;
-
-    private static final String DELETE_PUBLISHED = """
-            DELETE FROM messaging_outbox
-             WHERE id = ANY(:ids)
             """;
 
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {
@@ -106,6 +101,8 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private volatile CountDownLatch stopSignal = new CountDownLatch(0);
     private Thread thread;
     private Duration errorBackoff = FIRST_ERROR_BACKOFF;
+    /** When the last successful take or renewal of the lease started ({@link System#nanoTime()}). */
+    private long renewedAt;
 
     /**
      * @param producerFactory must be configured for {@code String} keys and values and accept
@@ -241,9 +238,20 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private void round() {
         // LISTEN before reading: a commit that lands after the read below then wakes the next wait.
         notifications.ensureListening();
-        // Taken before the renewal: the lease then runs at least a TTL from here, whatever the statement took.
-        long renewedAt = System.nanoTime();
-        boolean holds = lease.tryHold();
+        // A leader renews only when half its send window has gone by since the last renewal: under load rounds follow
+        // each other within milliseconds, and one write per round for the lease would cost as much as the deletes.
+        // Every bound of a round (send window, round budget) counts from the renewal, so skipping one changes none.
+        long now = System.nanoTime();
+        boolean holds;
+        if (leader && now - renewedAt < timeouts.sendWindow().toNanos() / 2) {
+            holds = true;
+        } else {
+            // Taken before the renewal: the lease then runs at least a TTL from here, whatever the statement took.
+            holds = lease.tryHold();
+            if (holds) {
+                renewedAt = now;
+            }
+        }
         if (holds != leader) {
             log.info(holds ? "outbox relay {} holds the lease and publishes"
                     : "outbox relay {} does not hold the lease; standing by", lease.owner());
@@ -255,7 +263,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
             waitFor(idleWait, false);
             return;
         }
-        Batch batch = publishBatch(renewedAt);
+        Batch batch = publishBatch();
         if (batch.leaseLost()) {
             leader = false;
             return;
@@ -273,8 +281,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         // waiting, so go again at once (under a freshly renewed lease).
     }
 
-    /** @param renewedAt when the lease renewal of this round started ({@link System#nanoTime()}) */
-    private Batch publishBatch(long renewedAt) {
+    private Batch publishBatch() {
         List<Row> read = jdbc.sql(SELECT_BATCH).param("limit", batchSize).query(this::toRow).list();
         long readAt = System.nanoTime();
         if (read.isEmpty()) {
@@ -284,11 +291,12 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         if (readAt - renewedAt > timeouts.sendWindow().toNanos() / 2) {
             // The read was slow: renew right before sending, so the sends get a whole window and a slow database
             // cannot leave every round with no time to send anything.
-            renewedAt = System.nanoTime();
+            long renewal = System.nanoTime();
             if (!lease.tryHold()) {
                 log.info("outbox relay {} lost the lease before sending; standing by", lease.owner());
                 return new Batch(0, 0, 0, true);
             }
+            renewedAt = renewal;
         }
         long sendCutoff = renewedAt + timeouts.sendWindow().toNanos();
         long outcomeDeadline = renewedAt + timeouts.roundBudget().toNanos();
@@ -348,14 +356,14 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
             }
         }
         if (!acknowledged.isEmpty()) {
-            if (!lease.stillOurs()) {
+            int deleted = lease.deleteIfStillOurs(acknowledged.toArray(UUID[]::new));
+            if (deleted == 0 && !lease.stillOurs()) {
                 // Another relay took over while this round was sending: it publishes these rows again, and the
                 // two may have interleaved records of a key. Only the holder touches the outbox.
                 log.warn("outbox relay {} lost its lease during a round; leaving {} published rows to the new "
                         + "holder (consumers drop the duplicates)", lease.owner(), acknowledged.size());
                 return new Batch(rows.size(), rows.size(), failed, true);
             }
-            int deleted = jdbc.sql(DELETE_PUBLISHED).param("ids", acknowledged.toArray(UUID[]::new)).update();
             if (deleted != acknowledged.size()) {
                 log.warn("deleted {} of {} published outbox rows; the others were gone already (another relay?)",
                         deleted, acknowledged.size());

@@ -3,6 +3,7 @@ package com.sagaworks.messaging.outbox;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import java.time.Duration;
+import java.util.UUID;
 
 /**
  * The row in {@code messaging_relay_lease} that makes one relay per database the publisher. Expiry is judged
@@ -36,6 +37,16 @@ final class RelayLease {
              WHERE name = :name AND owner = :owner
             """;
 
+    /**
+     * Deletes published rows only while the lease is still ours, in one statement: the fence and the delete cannot
+     * be told apart by another relay taking over in between.
+     */
+    private static final String DELETE_IF_STILL_OURS = """
+            DELETE FROM messaging_outbox
+             WHERE id = ANY(:ids)
+               AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = :name AND owner = :owner)
+            """;
+
     static final String NAME = "outbox-relay";
 
     private final JdbcClient jdbc;
@@ -61,6 +72,14 @@ final class RelayLease {
     /** {@code true} when no other relay has taken the lease since this one last held it. */
     boolean stillOurs() {
         return jdbc.sql(STILL_OURS).param("name", NAME).param("owner", owner).query(Long.class).single() == 1;
+    }
+
+    /**
+     * Deletes the given outbox rows if no other relay has taken the lease since this one last held it; the rows
+     * deleted, 0 when the lease was lost (or every row was gone already: {@link #stillOurs()} tells which).
+     */
+    int deleteIfStillOurs(UUID[] ids) {
+        return jdbc.sql(DELETE_IF_STILL_OURS).param("ids", ids).param("name", NAME).param("owner", owner).update();
     }
 
     /** Gives the lease up; {@code false} when it was not ours (any more). */
