@@ -9,6 +9,7 @@ import com.sagaworks.messaging.consumer.PermanentMessageException;
 import com.sagaworks.messaging.outbox.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,7 +81,7 @@ public class SagaEngine {
                 event.messageId(), typeName(event), commandsJson(first.commands()), null);
         send(first.commands());
         metrics.started(definition.type());
-        log.info("saga {} {} started for {}, waiting on {}", definition.type(), sagaId, businessKey, s.currentStep());
+        log.debug("saga {} {} started for {}, waiting on {}", definition.type(), sagaId, businessKey, s.currentStep());
     }
 
     /** Abandons the running sagas that {@code event} aborts (see {@link SagaDefinition.Builder#abortedBy}). */
@@ -229,7 +230,11 @@ public class SagaEngine {
             }
             case Decision.Transition<D> t -> {
                 persist(definition, record, t, kind, messageId, messageType, t.next().failureReason());
-                log.info("saga {} {}/{} -> {}/{} (attempt {}) on {}", record.id(), record.status(),
+                // A change of status (compensation starts, the saga ends) is worth a line at INFO; a step forward on
+                // the happy path is in the saga's history already, and at hundreds of sagas a second the log would
+                // cost more than the step.
+                Level level = t.next().status() != record.status() ? Level.INFO : Level.DEBUG;
+                log.atLevel(level).log("saga {} {}/{} -> {}/{} (attempt {}) on {}", record.id(), record.status(),
                         record.currentStep(), t.next().status(), t.next().currentStep(), t.next().attempt(),
                         messageType == null ? kind : messageType);
             }

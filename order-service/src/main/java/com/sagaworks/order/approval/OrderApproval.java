@@ -71,7 +71,7 @@ public class OrderApproval {
         }
         Instant confirmedAt = orders.confirm(order, command.lines(), total);
         outbox.send(new OrderConfirmed(order.id(), order.customerId(), command.lines(), total, confirmedAt));
-        log.info("order {} CONFIRMED, total {} cents", order.id(), total);
+        log.debug("order {} CONFIRMED, total {} cents", order.id(), total);
         return new OrderApproved(command.sagaId());
     }
 

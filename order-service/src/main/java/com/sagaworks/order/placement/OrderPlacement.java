@@ -53,7 +53,7 @@ public class OrderPlacement {
         }
         orders.insertLines(id, request.lines());
         outbox.send(new OrderPlaced(id, request.customerId(), request.lines(), createdAt.get()));
-        log.info("order {} placed PENDING with {} lines", id, request.lines().size());
+        log.debug("order {} placed PENDING with {} lines", id, request.lines().size());
         return new Placement(id, OrderStatus.PENDING, false);
     }
 
