@@ -100,6 +100,28 @@ final class ChildProcesses {
     }
 
     /**
+     * Sends {@code signal} ({@code STOP}, {@code CONT}) to the process with {@code kill(1)}: the JDK can only
+     * terminate a process, not pause it. SIGSTOP cannot be caught, so the process freezes mid-whatever as a
+     * stalled VM or a long GC pause would; SIGCONT lets it run on.
+     */
+    static void signal(Process process, String signal) {
+        if (!process.isAlive()) {
+            return;
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            if (!waitFor(kill, KILL_WAIT) || kill.exitValue() != 0 && process.isAlive()) {
+                throw new StackException("kill -" + signal + " " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new StackException("could not run kill -" + signal + " " + process.pid(), e);
+        }
+    }
+
+    /**
      * Waits for the exit without being cut short by an interrupt: stopping must finish even when the thread
      * that stops the stack was interrupted (Ctrl-C during startup). The interrupt is kept for the caller.
      */

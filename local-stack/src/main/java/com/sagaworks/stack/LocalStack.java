@@ -193,6 +193,30 @@ public final class LocalStack implements AutoCloseable {
         services.get(service).stop(SERVICE_STOP_GRACE);
     }
 
+    /**
+     * SIGSTOP to one service: it stays up but answers nothing (no consumer polls, no relay publishes, no HTTP
+     * answer) until {@link #resumeService}, as a service stalled by a long GC pause or a frozen VM. Stopping or
+     * killing the service, or the stack, continues it first.
+     */
+    public synchronized void suspendService(Service service) {
+        requireRunning();
+        out.printf("suspending %s (SIGSTOP)%n", service);
+        services.get(service).suspend();
+    }
+
+    /**
+     * SIGCONT to a service {@link #suspendService suspended}, then waits until it answers its health check again;
+     * does nothing to one that runs.
+     */
+    public synchronized void resumeService(Service service) {
+        ServiceProcess process = services.get(service);
+        if (process != null && process.isSuspended()) {
+            out.printf("resuming %s (SIGCONT)%n", service);
+            process.resume();
+            awaitHealthy(List.of(process));
+        }
+    }
+
     /** Starts a service that was killed or stopped, and waits until it is healthy again. */
     public synchronized void startService(Service service) {
         requireRunning();

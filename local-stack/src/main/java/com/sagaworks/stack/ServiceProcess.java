@@ -23,6 +23,7 @@ final class ServiceProcess {
     private final URI healthUri;
     private Process process;
     private long logOffset;
+    private boolean suspended;
 
     ServiceProcess(Service service, List<String> command, Path workingDirectory, Path logFile, URI baseUrl) {
         this.service = service;
@@ -46,6 +47,7 @@ final class ServiceProcess {
         }
         logOffset = ChildProcesses.sizeOf(logFile);
         process = ChildProcesses.start(service.artifactId(), command, workingDirectory, logFile);
+        suspended = false;
     }
 
     synchronized boolean isAlive() {
@@ -79,8 +81,31 @@ final class ServiceProcess {
         }
     }
 
+    /** SIGSTOP: the JVM freezes (no thread runs, sockets stay open) until {@link #resume}. */
+    synchronized void suspend() {
+        if (!isAlive()) {
+            throw new IllegalStateException(service + " is not running");
+        }
+        ChildProcesses.signal(process, "STOP");
+        suspended = true;
+    }
+
+    /** SIGCONT to a suspended service; does nothing to one that runs. */
+    synchronized void resume() {
+        if (suspended && process != null) {
+            ChildProcesses.signal(process, "CONT");
+        }
+        suspended = false;
+    }
+
+    synchronized boolean isSuspended() {
+        return suspended;
+    }
+
     /** SIGTERM without waiting, so that several services shut down at the same time. */
     synchronized void requestStop() {
+        // a stopped JVM would only see the SIGTERM once continued, and be killed at the end of the grace period
+        resume();
         if (isAlive()) {
             process.destroy();
         }
@@ -91,6 +116,7 @@ final class ServiceProcess {
      * process exited by itself (or was not running).
      */
     synchronized boolean stop(Duration grace) {
+        resume();
         return process == null || ChildProcesses.stop(process, grace);
     }
 
@@ -99,6 +125,7 @@ final class ServiceProcess {
         if (process != null) {
             ChildProcesses.kill(process);
         }
+        suspended = false;
     }
 
     /** The last lines this run of the service wrote. */
