@@ -3,12 +3,16 @@ package com.sagaworks.system;
 import com.sagaworks.stack.LocalStack;
 import com.sagaworks.stack.Service;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,6 +96,25 @@ public final class Db {
     private static final String WAITING_SAGAS = """
             SELECT count(*) FROM saga WHERE status IN ('RUNNING', 'COMPENSATING')
             """;
+    /**
+     * What the orchestrator's history shows of deadlines and stale replies in a time window: steps re-sent on a
+     * deadline, steps given up (compensation started) on one, and replies of the given types ignored, in all and
+     * while the saga was already compensating.
+     */
+    private static final String DEADLINES_AND_IGNORED_REPLIES = """
+            SELECT count(*) FILTER (WHERE kind = 'TIMEOUT' AND from_status = to_status AND from_step = to_step),
+                   count(*) FILTER (WHERE kind = 'TIMEOUT' AND from_status = 'RUNNING'
+                                    AND to_status = 'COMPENSATING'),
+                   count(*) FILTER (WHERE kind = 'IGNORED' AND message_type = ANY (?)),
+                   count(*) FILTER (WHERE kind = 'IGNORED' AND message_type = ANY (?)
+                                    AND from_status = 'COMPENSATING')
+            FROM saga_history
+            WHERE created_at >= ? AND created_at < ?
+            """;
+    /** Provider attempts not decided: a command still unanswered, or a refund parked after its retries. */
+    private static final String PENDING_PROVIDER_ATTEMPTS = """
+            SELECT count(*) FROM provider_attempt WHERE status = 'PENDING'
+            """;
     private static final String PENDING_ORDERS = """
             SELECT count(*) FROM orders WHERE status = 'PENDING'
             """;
@@ -105,6 +128,10 @@ public final class Db {
 
     /** What the payment ledger holds for one order: sums, how many charges and over how many sagas. */
     public record LedgerOfOrder(UUID orderId, long chargedCents, long refundedCents, long charges, long sagas) {
+    }
+
+    /** See {@link #deadlinesAndIgnoredReplies}. */
+    public record DeadlineEffects(long resent, long givenUp, long repliesIgnored, long repliesIgnoredCompensating) {
     }
 
     private final LocalStack stack;
@@ -236,6 +263,30 @@ public final class Db {
     /** Sagas still RUNNING or COMPENSATING: waiting for a reply or a deadline. */
     public long waitingSagas() {
         return single(Service.ORCHESTRATOR, WAITING_SAGAS, NO_PARAMETERS);
+    }
+
+    /**
+     * Deadline re-sends and give-ups in {@code [from, to)}, and the replies among {@code replyTypes} (simple class
+     * names) the orchestrator ignored meanwhile.
+     */
+    public DeadlineEffects deadlinesAndIgnoredReplies(Instant from, Instant to, Collection<String> replyTypes) {
+        long[] counts = new long[4];
+        query(Service.ORCHESTRATOR, DEADLINES_AND_IGNORED_REPLIES, statement -> {
+            Array types = statement.getConnection().createArrayOf("text", replyTypes.toArray());
+            statement.setArray(1, types);
+            statement.setArray(2, types);
+            statement.setTimestamp(3, Timestamp.from(from));
+            statement.setTimestamp(4, Timestamp.from(to));
+        }, row -> {
+            for (int i = 0; i < counts.length; i++) {
+                counts[i] = row.getLong(i + 1);
+            }
+        });
+        return new DeadlineEffects(counts[0], counts[1], counts[2], counts[3]);
+    }
+
+    public long pendingProviderAttempts() {
+        return single(Service.PAYMENT, PENDING_PROVIDER_ATTEMPTS, NO_PARAMETERS);
     }
 
     public long pendingOrders() {

@@ -148,6 +148,11 @@ public final class Invariants {
                 violations.add(new Violation("outbox empty", service.artifactId(), rows + " rows"));
             }
         }
+        long undecided = db.pendingProviderAttempts();
+        if (undecided > 0) {
+            violations.add(new Violation("no payment provider attempt left pending", "payment-service",
+                    undecided + " attempts PENDING (unanswered or parked)"));
+        }
         broker.deadLetters().forEach((topic, records) ->
                 violations.add(new Violation("no dead letter", topic, records + " records")));
         Map<UUID, Db.OrderRow> ordersById = new HashMap<>();

@@ -24,11 +24,25 @@ import static org.awaitility.Awaitility.await;
  * The system under test: PostgreSQL, a Kafka broker and the four services as processes, started by the
  * local-stack launcher on free ports and a fresh data directory, plus the clients the tests use to drive it
  * (HTTP), look inside it (JDBC) and tell when it is quiet (Kafka admin).
+ *
+ * <p>payment-service moves money through an external provider ({@code sagaworks.payments.provider=http}), the
+ * {@link FakePaymentProvider} in this JVM, whose books are the payment database's accounts: balances, declines
+ * and the money invariants mean what they mean with the in-database provider, and the chaos suite can make the
+ * provider fail. The orchestrator's step deadline is {@value #STEP_TIMEOUT} instead of 30 s, so that a stalled
+ * participant outlasts deadlines (see docs/reliability.md).
  */
 public final class SagaworksSystem implements AutoCloseable {
 
     /** order-service refuses to approve an order above this total (instead of its 100,000.00 default). */
     public static final long APPROVAL_LIMIT_CENTS = 500_000;
+    /**
+     * The orchestrator's step timeout: a step's command is sent at 0, re-sent after 20 s and 60 s, and given up
+     * after 140 s. Shorter than the default 30 s so that a chaos fault can outlast it (and, in the long run, the
+     * whole budget); not much shorter, because the budget must outlast a participant killed twice in a row: each
+     * kill -9 costs a restart (up to a minute on a busy 2-core machine) and a consumer-group session timeout, and
+     * with 10 s (a 70 s budget) inventory-service was once unable to answer for 86 s, leaving 106 sagas FAILED.
+     */
+    public static final String STEP_TIMEOUT = "20s";
 
     private static final Duration OUTCOME_TIMEOUT = Duration.ofSeconds(60);
     private static final Set<String> ENDED = Set.of("COMPLETED", "COMPENSATED", "FAILED");
@@ -38,9 +52,11 @@ public final class SagaworksSystem implements AutoCloseable {
     private final Db db;
     private final Broker broker;
     private final Invariants invariants;
+    private final FakePaymentProvider paymentProvider;
 
-    private SagaworksSystem(LocalStack stack) {
+    private SagaworksSystem(LocalStack stack, FakePaymentProvider paymentProvider) {
         this.stack = stack;
+        this.paymentProvider = paymentProvider;
         this.api = new Api(stack);
         this.db = new Db(stack);
         this.broker = new Broker(stack.kafkaBootstrapServers());
@@ -49,6 +65,7 @@ public final class SagaworksSystem implements AutoCloseable {
 
     static SagaworksSystem start() {
         List<Integer> ports = Ports.freePorts(7);
+        FakePaymentProvider provider = FakePaymentProvider.start();
         LocalStack stack = LocalStack.builder()
                 .dataDirectory(freshDataDirectory())
                 .repositoryRoot(repositoryRoot())
@@ -64,13 +81,30 @@ public final class SagaworksSystem implements AutoCloseable {
                 // tests never run long enough for C2 to pay off
                 .serviceJvmOptions("-XX:TieredStopAtLevel=1")
                 .serviceArgs(Service.ORDER, "--sagaworks.orders.approval.max-total-cents=" + APPROVAL_LIMIT_CENTS)
+                .serviceArgs(Service.ORCHESTRATOR, "--sagaworks.orchestrator.step-timeout=" + STEP_TIMEOUT)
+                .serviceArgs(Service.PAYMENT,
+                        "--sagaworks.payments.provider=http",
+                        "--sagaworks.payments.http.base-url=" + provider.baseUrl(),
+                        // a provider that failed for a while is tried again within 2 s of its recovery, and a
+                        // refund is parked only after 100 rounds (over 3 minutes), after the orchestrator's 140 s
+                        "--sagaworks.payments.attempts.poll-interval=1s",
+                        "--sagaworks.payments.attempts.initial-backoff=500ms",
+                        "--sagaworks.payments.attempts.max-backoff=2s",
+                        "--sagaworks.payments.attempts.refund-max-attempts=100")
                 .build();
-        stack.start();
+        provider.useDatabase(stack.jdbcUrl(Service.PAYMENT), stack.databaseUser(), stack.databasePassword());
+        try {
+            stack.start();
+        } catch (RuntimeException e) {
+            provider.close();
+            throw e;
+        }
         SagaworksSystem system;
         try {
-            system = new SagaworksSystem(stack);
+            system = new SagaworksSystem(stack, provider);
         } catch (RuntimeException e) {
             stack.stop();
+            provider.close();
             throw e;
         }
         try {
@@ -100,6 +134,11 @@ public final class SagaworksSystem implements AutoCloseable {
 
     public Invariants invariants() {
         return invariants;
+    }
+
+    /** The payment provider payment-service calls, with the customers' money. */
+    public FakePaymentProvider paymentProvider() {
+        return paymentProvider;
     }
 
     /** Waits until the order is no longer PENDING, and returns it. */
@@ -158,7 +197,11 @@ public final class SagaworksSystem implements AutoCloseable {
         try {
             broker.close();
         } finally {
-            stack.stop();
+            try {
+                stack.stop();
+            } finally {
+                paymentProvider.close();
+            }
         }
     }
 

@@ -10,8 +10,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The CI-size chaos run: a few hundred sagas under every kind of fault (service kill -9, two at once, broker
- * kill -9 with orders still arriving, PostgreSQL immediate stop, duplicate delivery, a full replay), then
- * every invariant over the four databases and the topics. {@code -Dchaos.seed=} repeats a run.
+ * kill -9 with orders still arriving, PostgreSQL immediate stop, duplicate delivery, a full replay, refunds failing
+ * at the payment provider for a while, a participant stopped past the step deadline), then every invariant over
+ * the four databases and the topics. {@code -Dchaos.seed=} repeats a run.
  */
 @ExtendWith(SystemUnderTest.class)
 class ChaosIT {

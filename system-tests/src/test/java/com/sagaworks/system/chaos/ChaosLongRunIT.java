@@ -10,10 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The long chaos run of issue #6 (10,000 sagas, 50 kills, 5 broker restarts, 2 PostgreSQL restarts, 5 % declines,
- * 1 % duplicates). Not part of {@code ./mvnw verify}: the system-tests pom excludes it, and naming it runs it:
+ * 1 % duplicates, 3 refund outages, 3 participants stopped for up to 200 s). Not part of {@code ./mvnw verify}:
+ * the system-tests pom excludes it, and naming it runs it (with a fork timeout that fits an hour-long run):
  * <pre>
  * ./mvnw -B verify -pl system-tests -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dit.test=ChaosLongRunIT [-Dchaos.seed=N]
+ *     -Dit.test=com.sagaworks.system.chaos.ChaosLongRunIT -Dfailsafe.failIfNoSpecifiedTests=false \
+ *     -Dsystem-tests.fork-timeout-seconds=14400 [-Dchaos.seed=N]
  * </pre>
  * The report goes to {@code system-tests/target/chaos-report.md}; see docs/reliability.md.
  */

@@ -17,7 +17,21 @@ import java.util.stream.Collectors;
 /** The figures of one chaos run: load, sagas and their outcomes, faults, time to drain, violations. */
 public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome> outcomes, long clientRetries,
                           List<Db.SagaRow> sagas, List<FaultInjector.Injected> faults, Duration active,
-                          Duration drain, List<Violation> violations) {
+                          Duration drain, FaultEffects effects, List<Violation> violations) {
+
+    /**
+     * What the refund outages and the deadlines did over the run.
+     *
+     * @param refundRequestsRefused refund requests the provider answered 503 during its outages
+     * @param refundSagasRefused    sagas whose refund met an outage
+     * @param refundedAfterwards    of those, the sagas the provider refunded later
+     * @param deadlines             from the orchestrator's history over the run: commands re-sent on a deadline,
+     *                              steps given up, participants' replies ignored (late or replayed), in all and
+     *                              by sagas already compensating
+     */
+    public record FaultEffects(long refundRequestsRefused, long refundSagasRefused, long refundedAfterwards,
+                               Db.DeadlineEffects deadlines) {
+    }
 
     private static final int VIOLATIONS_SHOWN = 50;
 
@@ -69,6 +83,14 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
         row(text, "faults injected", faults.size());
         faultCounts().forEach((kind, count) -> row(text, "&nbsp;&nbsp;" + kind, count));
         row(text, "service processes killed", servicesKilled());
+        row(text, "refund requests refused during refund outages (503)", effects.refundRequestsRefused());
+        row(text, "&nbsp;&nbsp;sagas whose refund met an outage / refunded afterwards",
+                effects.refundSagasRefused() + " / " + effects.refundedAfterwards());
+        row(text, "commands re-sent on a step deadline (same id)", effects.deadlines().resent());
+        row(text, "steps given up on a deadline (compensated)", effects.deadlines().givenUp());
+        row(text, "participant replies ignored (late or replayed)", effects.deadlines().repliesIgnored());
+        row(text, "&nbsp;&nbsp;of them by sagas already compensating",
+                effects.deadlines().repliesIgnoredCompensating());
         row(text, "load and faults", active.toSeconds() + " s");
         row(text, "time to drain (settled after the last fault and order)", drain.toMillis() / 1000.0 + " s");
         row(text, "invariant violations", violations.size());

@@ -21,5 +21,17 @@ final class ChaosVerdict {
                 report.seed()).isEmpty();
         assertThat(report.sagas()).as("one saga per accepted order (seed %d)", report.seed())
                 .hasSize((int) report.accepted());
+        // a fault that met nothing tested nothing
+        if (report.plan().refundOutages() > 0) {
+            assertThat(report.effects().refundRequestsRefused())
+                    .as("refund requests the provider refused during its outages (seed %d)", report.seed())
+                    .isPositive();
+        }
+        if (report.plan().slowParticipants() > 0) {
+            assertThat(report.effects().deadlines().resent())
+                    .as("commands re-sent on a deadline (seed %d)", report.seed()).isPositive();
+            assertThat(report.effects().deadlines().repliesIgnoredCompensating())
+                    .as("late replies that met a saga already compensating (seed %d)", report.seed()).isPositive();
+        }
     }
 }

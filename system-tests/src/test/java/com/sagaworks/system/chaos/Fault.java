@@ -79,4 +79,45 @@ sealed interface Fault {
             return "stop " + service.artifactId() + ", reset its group to the earliest offsets, start";
         }
     }
+
+    /**
+     * The payment provider answers every refund with 503 (transient for payment-service) for {@code down}, counted
+     * from the first refund it refuses; {@code orders} orders above the approval limit are placed as it starts, so
+     * refunds come during the outage whatever else the load does. Their sagas must still end COMPENSATED, refunded.
+     */
+    record RefundOutage(Duration down, int orders) implements Fault {
+        @Override
+        public String kind() {
+            return "refund outage at the payment provider";
+        }
+
+        @Override
+        public String describe() {
+            return "payment provider answers refunds 503 for " + down.toSeconds() + " s (" + orders
+                    + " orders above the approval limit placed)";
+        }
+    }
+
+    /**
+     * SIGSTOP of a participant for {@code pause}, longer than the step deadline: the orchestrator re-sends under the
+     * same id (and, past the whole budget, gives up and compensates, the compensation queued behind the action).
+     * {@code orders} orders are placed during the pause, and some of them cancelled by their customer while their
+     * command waits at the stopped participant, so those sagas compensate before the action is even read. After
+     * SIGCONT the participant answers everything late, each command once per send (a re-send gets the stored reply
+     * under the same id, which the orchestrator's inbox drops), and the orchestrator records an answer that no
+     * longer fits (an action's reply to a saga already compensating) as IGNORED.
+     */
+    record SlowParticipant(Service service, Duration pause, int orders) implements Fault {
+        @Override
+        public String kind() {
+            return "slow participant (SIGSTOP)";
+        }
+
+        @Override
+        public String describe() {
+            return "SIGSTOP " + service.artifactId() + " for " + pause.toSeconds() + " s, then SIGCONT ("
+                    + orders + " orders placed meanwhile, " + FaultInjector.cancelledDuringPause(orders)
+                    + " of them cancelled)";
+        }
+    }
 }

@@ -2,8 +2,10 @@ package com.sagaworks.system.chaos;
 
 import com.sagaworks.stack.LocalStack;
 import com.sagaworks.stack.Service;
+import com.sagaworks.system.Api;
 import com.sagaworks.system.Broker;
 import com.sagaworks.system.Db;
+import com.sagaworks.system.FakePaymentProvider;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -17,17 +19,24 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -44,18 +53,47 @@ final class FaultInjector {
     record Injected(Duration at, Fault fault, Duration took, String observed) {
     }
 
+    /** A participant stopped by a {@link Fault.SlowParticipant}: from SIGSTOP to healthy again after SIGCONT. */
+    record Pause(Service service, Instant from, Instant resumed, int cancelled) {
+    }
+
+    /** How long after its acceptance a pause's order is cancelled: its saga waits at the stopped participant. */
+    private static final Duration CANCEL_AFTER = Duration.ofSeconds(5);
+
+    /** How long a refund outage waits for its first refund before it gives up (and reports that none came). */
+    private static final Duration FIRST_REFUND_WAIT = Duration.ofSeconds(60);
+
     private final LocalStack stack;
     private final Broker broker;
     private final Db db;
+    private final FakePaymentProvider provider;
+    private final LoadGenerator load;
+    private final Api api;
+    private final Deque<LoadGenerator.PlannedOrder> overLimitOrders;
+    private final Deque<LoadGenerator.PlannedOrder> pauseOrders;
     private final ScheduledExecutorService scheduler;
     private final Random random;
     private final PrintStream out;
+    private final List<CompletableFuture<LoadGenerator.Outcome>> placed = new CopyOnWriteArrayList<>();
+    private final List<FakePaymentProvider.RefundOutage> refundOutages = new CopyOnWriteArrayList<>();
+    private final List<Pause> pauses = new CopyOnWriteArrayList<>();
+    private final Set<Service> suspended = ConcurrentHashMap.newKeySet();
 
-    FaultInjector(LocalStack stack, Broker broker, Db db, ScheduledExecutorService scheduler, long seed,
-                  PrintStream out) {
+    /**
+     * @param overLimitOrders orders above the approval limit, taken by the refund outages
+     * @param pauseOrders     orders taken by the slow-participant faults
+     */
+    FaultInjector(LocalStack stack, Broker broker, Db db, FakePaymentProvider provider, Api api, LoadGenerator load,
+                  List<LoadGenerator.PlannedOrder> overLimitOrders, List<LoadGenerator.PlannedOrder> pauseOrders,
+                  ScheduledExecutorService scheduler, long seed, PrintStream out) {
         this.stack = stack;
         this.broker = broker;
         this.db = db;
+        this.provider = provider;
+        this.load = load;
+        this.api = api;
+        this.overLimitOrders = new ArrayDeque<>(overLimitOrders);
+        this.pauseOrders = new ArrayDeque<>(pauseOrders);
         this.scheduler = scheduler;
         // a stream of its own: which records get duplicated does not shift the schedule
         this.random = new Random(seed ^ 0x5DEECE66DL);
@@ -148,6 +186,111 @@ final class FaultInjector {
                 stack.startService(replay.service());
                 then.accept("");
             }
+            case Fault.RefundOutage outage -> refundOutage(outage, then);
+            case Fault.SlowParticipant slow -> slowParticipant(slow, then);
+        }
+    }
+
+    /** The outcomes of the orders the faults placed; complete once every one of them has an outcome. */
+    CompletableFuture<List<LoadGenerator.Outcome>> placedOutcomes() {
+        List<CompletableFuture<LoadGenerator.Outcome>> all = List.copyOf(placed);
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .thenApply(done -> all.stream().map(CompletableFuture::join).toList());
+    }
+
+    List<FakePaymentProvider.RefundOutage> refundOutages() {
+        return List.copyOf(refundOutages);
+    }
+
+    List<Pause> pauses() {
+        return List.copyOf(pauses);
+    }
+
+    /**
+     * Ends whatever a fault left broken because the run ended early (an exception, a timeout): a suspended
+     * service is continued, a refund outage ended. Call it after the fault scheduler is shut down.
+     */
+    void restore() {
+        provider.endRefundOutage();
+        for (Service service : Set.copyOf(suspended)) {
+            try {
+                stack.resumeService(service);
+            } catch (RuntimeException e) {
+                out.println("chaos: could not resume " + service.artifactId() + ": " + e.getMessage());
+            }
+            suspended.remove(service);
+        }
+    }
+
+    private void refundOutage(Fault.RefundOutage outage, Consumer<String> then) {
+        CompletableFuture<Instant> firstRefusal = provider.failRefunds();
+        for (int i = 0; i < outage.orders() && !overLimitOrders.isEmpty(); i++) {
+            placed.add(load.place(overLimitOrders.poll()));
+        }
+        // the outage lasts its planned time from the first refund refused: a refund then surely meets it
+        firstRefusal.orTimeout(FIRST_REFUND_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((at, error) -> later(error == null ? outage.down() : Duration.ZERO, () -> {
+                    FakePaymentProvider.RefundOutage ended = provider.endRefundOutage();
+                    refundOutages.add(ended);
+                    String seen = error == null
+                            ? ended.refused().size() + " refund requests of " + ended.sagas().size()
+                            + " sagas answered 503, the first " + Duration.between(ended.from(), at).toSeconds()
+                            + " s after the fault began"
+                            : "no refund came within " + FIRST_REFUND_WAIT.toSeconds() + " s";
+                    out.println("chaos: " + seen);
+                    then.accept(seen);
+                }));
+    }
+
+    private void slowParticipant(Fault.SlowParticipant slow, Consumer<String> then) {
+        stack.suspendService(slow.service());
+        suspended.add(slow.service());
+        Instant from = Instant.now();
+        // half of the orders at once, the rest spread over the pause; every other order of the first half is
+        // cancelled by its customer while its saga waits at the stopped participant, so the saga compensates
+        // and the action's late reply meets a saga already compensating
+        int now = (slow.orders() + 1) / 2;
+        int spread = slow.orders() - now;
+        AtomicInteger cancelled = new AtomicInteger();
+        for (int i = 0; i < slow.orders() && !pauseOrders.isEmpty(); i++) {
+            LoadGenerator.PlannedOrder order = pauseOrders.poll();
+            long delay = i < now ? 0 : slow.pause().toMillis() * (i - now + 1) / (spread + 1);
+            boolean cancel = i < now && i % 2 == 0;
+            scheduler.schedule(() -> {
+                CompletableFuture<LoadGenerator.Outcome> outcome = load.place(order);
+                placed.add(outcome);
+                if (cancel) {
+                    outcome.thenAccept(accepted -> later(CANCEL_AFTER, () -> cancel(accepted, cancelled)));
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+        }
+        later(slow.pause(), () -> {
+            stack.resumeService(slow.service());
+            suspended.remove(slow.service());
+            pauses.add(new Pause(slow.service(), from, Instant.now(), cancelled.get()));
+            then.accept("");
+        });
+    }
+
+    /** How many of a pause's orders are cancelled: every other one of those placed as it starts. */
+    static int cancelledDuringPause(int orders) {
+        return ((orders + 1) / 2 + 1) / 2;
+    }
+
+    private void cancel(LoadGenerator.Outcome outcome, AtomicInteger cancelled) {
+        if (!outcome.accepted()) {
+            return;
+        }
+        try {
+            int status = api.cancelOrder(outcome.orderId());
+            if (status == 200) {
+                cancelled.incrementAndGet();
+            } else {
+                out.printf("chaos: cancelling order %s answered HTTP %d%n", outcome.orderId(), status);
+            }
+        } catch (RuntimeException e) {
+            // a cancellation that did not happen leaves an ordinary order: the run goes on, and the count says so
+            out.printf("chaos: cancelling order %s failed: %s%n", outcome.orderId(), e);
         }
     }
 

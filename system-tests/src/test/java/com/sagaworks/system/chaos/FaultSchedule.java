@@ -18,6 +18,12 @@ record FaultSchedule(List<Planned> faults) {
     private static final List<String> DUPLICABLE_TOPICS = List.of(Topics.ORDER_EVENTS, Topics.INVENTORY_COMMANDS,
             Topics.INVENTORY_REPLIES, Topics.PAYMENT_COMMANDS, Topics.PAYMENT_REPLIES, Topics.ORDER_COMMANDS,
             Topics.ORDER_REPLIES);
+    /**
+     * Participants whose late answers the saga must survive. order-service is left out on purpose: an ApproveOrder
+     * answered after the saga gave up confirms the order, and the CancelOrder behind it is refused, so the saga
+     * ends FAILED for support (by design, but not what this fault is about).
+     */
+    private static final List<Service> SLOW_PARTICIPANTS = List.of(Service.INVENTORY, Service.PAYMENT);
     private static final Duration KILL_DOWN_MIN = Duration.ofSeconds(1);
     private static final Duration KILL_DOWN_MAX = Duration.ofSeconds(6);
     private static final Duration POSTGRES_DOWN_MIN = Duration.ofSeconds(2);
@@ -53,6 +59,14 @@ record FaultSchedule(List<Planned> faults) {
         }
         for (int i = 0; i < plan.replays(); i++) {
             faults.add(new Fault.Replay(services[random.nextInt(services.length)]));
+        }
+        for (int i = 0; i < plan.refundOutages(); i++) {
+            faults.add(new Fault.RefundOutage(between(random, plan.refundDownMin(), plan.refundDownMax()),
+                    plan.refundOrders()));
+        }
+        for (int i = 0; i < plan.slowParticipants(); i++) {
+            faults.add(new Fault.SlowParticipant(SLOW_PARTICIPANTS.get(random.nextInt(SLOW_PARTICIPANTS.size())),
+                    between(random, plan.pauseMin(), plan.pauseMax()), plan.pauseOrders()));
         }
         Collections.shuffle(faults, random);
         // spread over the load, from 10 % to 85 % of it, each slot jittered: faults hit a system under load, and

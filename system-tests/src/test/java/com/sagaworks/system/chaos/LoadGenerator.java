@@ -83,6 +83,13 @@ final class LoadGenerator {
                 .thenApply(all -> outcomes.stream().map(CompletableFuture::join).toList());
     }
 
+    /** Places one order now, outside the steady rate (a fault's own orders), with the same retries. */
+    CompletableFuture<Outcome> place(PlannedOrder order) {
+        CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+        attempt(order, 1, System.nanoTime() + deadline.toNanos(), outcome);
+        return outcome;
+    }
+
     private void attempt(PlannedOrder order, int attempt, long giveUpAt, CompletableFuture<Outcome> outcome) {
         requests.execute(() -> {
             String failure;
