@@ -3,8 +3,9 @@
 # generator (a fixed rate, then a find-max search), run the DB-only limit (pgbench), stop the stack, and write
 # docs/benchmarks.md.
 #
-#   load-generator/run-benchmark.sh [--rate=100] [--duration=60] [--find-max=true] [--find-max-limit=1500]
-#                                   [--find-max-step-seconds=20] [--pgbench-seconds=30] [--pgbench-clients=8]
+#   load-generator/run-benchmark.sh [--rate=40] [--duration=60] [--warmup=60] [--find-max=true] [--find-max-start=20]
+#                                   [--find-max-step=20] [--find-max-limit=1500] [--find-max-step-seconds=20]
+#                                   [--pgbench-seconds=30] [--pgbench-clients=8]
 #                                   [--data-dir=DIR] [--postgres-port=5432] [--kafka-port=9092]
 #
 # Needs a JDK 21+ (JAVA_HOME or java on the PATH) and pgbench (PG_BIN, default /usr/lib/postgresql/15/bin).
@@ -12,12 +13,13 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
-rate=100
+rate=40
 duration=60
-warmup=15
+# long enough for the JIT compilers to finish with the hot paths: in a 15 s warm-up they were among the busiest threads
+warmup=60
 find_max=true
-find_max_start=100
-find_max_step=50
+find_max_start=20
+find_max_step=20
 find_max_limit=1500
 find_max_step_seconds=20
 pgbench_seconds=30
@@ -77,6 +79,8 @@ stop_stack() {
 }
 trap stop_stack EXIT
 
+# How busy the machine was before the benchmark added anything: the report prints it next to the figures.
+cut -d" " -f1-3 /proc/loadavg > "$out/loadavg-before.txt"
 echo "starting the local stack in $data_dir" >&2
 "$java_bin" -jar local-stack/target/local-stack.jar --data-dir="$data_dir/stack" --jars-dir="$data_dir/jars" \
     --postgres-port="$postgres_port" --kafka-port="$kafka_port" > "$out/stack.log" 2>&1 &

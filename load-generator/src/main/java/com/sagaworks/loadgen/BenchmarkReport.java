@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import tools.jackson.databind.JsonNode;
@@ -14,6 +15,9 @@ import tools.jackson.databind.JsonNode;
  */
 public final class BenchmarkReport {
 
+    /** Marks where the generated part of the file ends; what follows it is kept from one run to the next. */
+    static final String HAND_WRITTEN = "<!-- Written by hand from here on: run-benchmark.sh keeps it. -->";
+
     private BenchmarkReport() {
     }
 
@@ -22,7 +26,19 @@ public final class BenchmarkReport {
         Path markdown = Path.of(args[1]);
         JsonNode report = OrderClient.JSON.readTree(Files.readString(out.resolve("report.json")));
         JsonNode pgbench = OrderClient.JSON.readTree(Files.readString(out.resolve("pgbench.json")));
-        Files.writeString(markdown, render(report, pgbench, machine()));
+        Path loadBefore = out.resolve("loadavg-before.txt");
+        String load = Files.exists(loadBefore) ? Files.readString(loadBefore).trim() : "not recorded";
+        String kept = Files.exists(markdown) ? handWritten(Files.readString(markdown)) : "";
+        Files.writeString(markdown, render(report, pgbench, machine(load)) + kept);
+    }
+
+    /**
+     * The part of an existing {@code docs/benchmarks.md} from {@link #HAND_WRITTEN} on (the analysis of what limits
+     * the figures, written by an engineer), which a new run keeps; empty when there is none.
+     */
+    static String handWritten(String existing) {
+        int at = existing.indexOf(HAND_WRITTEN);
+        return at < 0 ? "" : "\n" + existing.substring(at);
     }
 
     static String render(JsonNode report, JsonNode pgbench, Map<String, String> machine) {
@@ -34,7 +50,7 @@ public final class BenchmarkReport {
         double best = findMax == null ? 0 : findMax.get("highestSustainedRate").asDouble();
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n");
-        md.append("Measured %s with `load-generator/run-benchmark.sh`. **Preliminary**: see the caveats.\n\n"
+        md.append("Measured %s with `load-generator/run-benchmark.sh`.\n\n"
                 .formatted(LocalDate.now()));
         md.append("## How to reproduce\n\n```sh\nload-generator/run-benchmark.sh            # about 10 minutes\n")
                 .append("load-generator/run-benchmark.sh --rate=250 --duration=300 --find-max=false\n```\n\n")
@@ -113,25 +129,27 @@ public final class BenchmarkReport {
 
                 ## Caveats
 
-                These figures are preliminary: they were taken on the 2-core machine while another engineer's
-                fault-injection suite was running its own stack on the same cores, so both the stack and pgbench had
-                roughly half the machine. Run again on a quiet machine before quoting them.
+                The machine is shared and noisy: quote medians and ratios from one run, and compare runs only when the
+                load average before them (in the table above) was low. "sagas completed /s" counts completions during
+                the sending window; at a latency of seconds the window ends with sagas in flight.
                 """);
         return md.toString();
     }
 
-    private static Map<String, String> machine() throws IOException {
+    private static Map<String, String> machine(String loadBefore) throws IOException {
         String cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
                 .filter(line -> line.startsWith("model name")).findFirst()
                 .map(line -> line.substring(line.indexOf(':') + 1).trim()).orElse("unknown");
         String memory = Files.readAllLines(Path.of("/proc/meminfo")).getFirst().replaceAll("\\s+", " ");
-        return new java.util.LinkedHashMap<>(Map.of(
-                "CPU", "%s, %d cores".formatted(cpu, Runtime.getRuntime().availableProcessors()),
-                "Memory", memory,
-                "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"),
-                "JVM (services, load generator)", System.getProperty("java.vm.name") + " "
-                        + System.getProperty("java.version"),
-                "Service JVM flags", "local-stack defaults: -Xmx320m -XX:+UseSerialGC",
-                "Kafka", "one KRaft broker process (local-stack), acks=all, idempotent producer"));
+        Map<String, String> machine = new LinkedHashMap<>();
+        machine.put("CPU", "%s, %d cores".formatted(cpu, Runtime.getRuntime().availableProcessors()));
+        machine.put("Memory", memory);
+        machine.put("OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("Load average before the run (1, 5, 15 min)", loadBefore);
+        machine.put("JVM (services, load generator)", System.getProperty("java.vm.name") + " "
+                + System.getProperty("java.version"));
+        machine.put("Service JVM flags", "local-stack defaults: -Xmx320m -XX:+UseSerialGC");
+        machine.put("Kafka", "one KRaft broker process (local-stack), acks=all, idempotent producer");
+        return machine;
     }
 }

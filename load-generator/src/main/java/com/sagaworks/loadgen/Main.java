@@ -61,7 +61,10 @@ public final class Main {
             if (options.findMax()) {
                 List<Map<String, Object>> steps = new ArrayList<>();
                 double best = 0;
-                for (double rate = options.findMaxStart(); rate <= options.findMaxLimit(); rate += options.findMaxStep()) {
+                double stepSize = options.findMaxStep();
+                // Up in even steps; after a step that was not sustained, back to the best and up by half the step,
+                // until the step is below 5 % of the best rate (or 2/s): a bisection between sustained and not.
+                for (double rate = options.findMaxStart(); rate <= options.findMaxLimit(); rate = best + stepSize) {
                     Measured step = measure(phase, probe, cpu, rate, options.findMaxStepSeconds(), "find-max " + (int) rate);
                     Sustained.Verdict verdict = Sustained.judge(step.phase.errors(),
                             step.phase.inFlightSamples(), step.backlogAtEnd, rate);
@@ -72,10 +75,14 @@ public final class Main {
                     System.out.printf("find-max %6.0f/s: %-13s completed %.1f/s  p99 %.0f ms  cpu/saga %.2f ms  (%s)%n",
                             rate, verdict.sustained() ? "sustained" : "NOT sustained", step.phase.completedPerSecond(),
                             LatencySummary.of(step.phase.endToEnd()).p99Ms(), step.cpuMsPerSaga(), verdict.reason());
-                    if (!verdict.sustained()) {
+                    if (verdict.sustained()) {
+                        best = rate;
+                        continue;
+                    }
+                    stepSize = (rate - best) / 2;
+                    if (stepSize < Math.max(2, best * 0.05)) {
                         break;
                     }
-                    best = rate;
                 }
                 Map<String, Object> findMax = new LinkedHashMap<>();
                 findMax.put("highestSustainedRate", best);
