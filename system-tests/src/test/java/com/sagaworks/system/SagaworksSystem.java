@@ -36,8 +36,8 @@ public final class SagaworksSystem implements AutoCloseable {
     /** order-service refuses to approve an order above this total (instead of its 100,000.00 default). */
     public static final long APPROVAL_LIMIT_CENTS = 500_000;
     /**
-     * The orchestrator's step timeout: a step's command is sent at 0, re-sent after 20 s and 60 s, and given up
-     * after 140 s. Shorter than the default 30 s so that a chaos fault can outlast it (and, in the long run, the
+     * The orchestrator's step timeout: a forward step's command is sent at 0, re-sent after 20 s and 60 s, and given
+     * up after 140 s; a compensation's is sent 10 times over 21 min. Shorter than the default 30 s so that a chaos fault can outlast it (and, in the long run, the
      * whole budget); not much shorter, because the budget must outlast a participant killed twice in a row: each
      * kill -9 costs a restart (up to a minute on a busy 2-core machine) and a consumer-group session timeout, and
      * with 10 s (a 70 s budget) inventory-service was once unable to answer for 86 s, leaving 106 sagas FAILED.
@@ -86,7 +86,7 @@ public final class SagaworksSystem implements AutoCloseable {
                         "--sagaworks.payments.provider=http",
                         "--sagaworks.payments.http.base-url=" + provider.baseUrl(),
                         // a provider that failed for a while is tried again within 2 s of its recovery, and a
-                        // refund is parked only after 100 rounds (over 3 minutes), after the orchestrator's 140 s
+                        // refund is parked only after 100 rounds (over 3 minutes), far beyond any refund outage
                         "--sagaworks.payments.attempts.poll-interval=1s",
                         "--sagaworks.payments.attempts.initial-backoff=500ms",
                         "--sagaworks.payments.attempts.max-backoff=2s",

@@ -2,6 +2,7 @@ package com.sagaworks.orchestrator.admin;
 
 import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.orchestrator.OrchestratorProperties;
+import com.sagaworks.orchestrator.engine.Attempts;
 import com.sagaworks.orchestrator.engine.SagaRecord;
 import com.sagaworks.orchestrator.engine.SagaStatus;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,7 @@ class StuckDetector {
     private final ConsumerLag lag;
     private final Clock clock;
     private final Duration stuckAfter;
-    private final int maxAttempts;
+    private final Attempts attempts;
 
     StuckDetector(AdminQueries queries, ConsumerLag lag, Clock clock, AdminProperties admin,
                   OrchestratorProperties orchestrator) {
@@ -31,7 +32,7 @@ class StuckDetector {
         this.lag = lag;
         this.clock = clock;
         this.stuckAfter = admin.stuckAfter();
-        this.maxAttempts = orchestrator.maxAttempts();
+        this.attempts = orchestrator.attempts();
     }
 
     /** The diagnosis plus, for a saga whose command went out unanswered, the consumer lag on its topic. */
@@ -66,14 +67,15 @@ class StuckDetector {
         }
         if (waiting) {
             Duration still = Duration.between(saga.updatedAt(), now);
-            if (saga.attempt() >= maxAttempts && saga.deadlineAt() != null && saga.deadlineAt().isBefore(now)) {
+            int allowed = attempts.allowed(saga.status());
+            if (saga.attempt() >= allowed && saga.deadlineAt() != null && saga.deadlineAt().isBefore(now)) {
                 stuck = true;
                 findings.add(new Diagnosis.Finding(Diagnosis.Kind.RETRIES_SPENT, "deadline passed after "
-                        + saga.attempt() + " of " + maxAttempts + " attempts at " + saga.currentStep()));
+                        + saga.attempt() + " of " + allowed + " attempts at " + saga.currentStep()));
             } else if (saga.attempt() > 1) {
                 stuck = true;
                 findings.add(new Diagnosis.Finding(Diagnosis.Kind.RETRYING, saga.currentStep() + " re-sent, attempt "
-                        + saga.attempt() + " of " + maxAttempts + ", next deadline " + saga.deadlineAt()));
+                        + saga.attempt() + " of " + allowed + ", next deadline " + saga.deadlineAt()));
             }
             if (still.compareTo(stuckAfter) > 0) {
                 stuck = true;

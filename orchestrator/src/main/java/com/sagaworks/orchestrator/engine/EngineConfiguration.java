@@ -39,7 +39,7 @@ class EngineConfiguration {
     @Bean
     SagaEngine sagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json,
                           Clock clock, OrchestratorProperties properties, MeterRegistry meterRegistry) {
-        return new SagaEngine(definitions, sagas, outbox, json, clock, properties.maxAttempts(),
+        return new SagaEngine(definitions, sagas, outbox, json, clock, properties.attempts(),
                 new SagaMetrics(meterRegistry, clock));
     }
 

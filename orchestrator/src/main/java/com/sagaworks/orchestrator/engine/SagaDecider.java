@@ -60,18 +60,18 @@ public final class SagaDecider {
 
     /**
      * The current step's deadline passed without a reply. The command is sent again under the same id (the
-     * participant deduplicates it) until {@code maxAttempts} sends; then a forward step is given up and compensated
-     * together with everything before it, because a command that timed out may still have taken effect, and an
-     * unanswered compensation leaves the saga FAILED for support.
+     * participant deduplicates it) until the {@link Attempts} for its kind are spent; then a forward step is given up
+     * and compensated together with everything before it, because a command that timed out may still have taken
+     * effect, and an unanswered compensation leaves the saga FAILED for support.
      */
-    public static <D> Decision<D> onDeadline(SagaDefinition<D> definition, SagaState<D> state, int maxAttempts) {
+    public static <D> Decision<D> onDeadline(SagaDefinition<D> definition, SagaState<D> state, Attempts attempts) {
         if (state.status().isEnded()) {
             return new Decision.Ignore<>("saga already " + state.status());
         }
         int index = definition.indexOf(state.currentStep());
         SagaStep<D> step = definition.steps().get(index);
         boolean compensating = state.status() == SagaStatus.COMPENSATING;
-        if (state.attempt() < maxAttempts) {
+        if (state.attempt() < attempts.allowed(state.status())) {
             Object command = (compensating ? step.compensation() : step.action()).apply(state.data());
             return new Decision.Transition<>(state.resent(),
                     List.of(new Decision.Command(state.awaitingMessageId(), command)));

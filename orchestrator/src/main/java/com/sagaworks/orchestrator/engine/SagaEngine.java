@@ -38,18 +38,18 @@ public class SagaEngine {
     private final Outbox outbox;
     private final JsonMapper json;
     private final Clock clock;
-    private final int maxAttempts;
+    private final Attempts attempts;
     private final SagaMetrics metrics;
 
     public SagaEngine(SagaDefinitions definitions, SagaRepository sagas, Outbox outbox, JsonMapper json, Clock clock,
-                      int maxAttempts, SagaMetrics metrics) {
+                      Attempts attempts, SagaMetrics metrics) {
         this.metrics = metrics;
         this.definitions = definitions;
         this.sagas = sagas;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
-        this.maxAttempts = maxAttempts;
+        this.attempts = attempts;
     }
 
     /** Starts the sagas that {@code event} triggers; a saga already started for its business key is left alone. */
@@ -210,7 +210,7 @@ public class SagaEngine {
 
     private <D> void applyDeadline(SagaDefinition<D> definition, SagaRecord record) {
         decideAndApply(definition, record, "TIMEOUT", null, null,
-                state -> SagaDecider.onDeadline(definition, state, maxAttempts));
+                state -> SagaDecider.onDeadline(definition, state, attempts));
     }
 
     private SagaDefinition<?> definitionOf(SagaRecord record) {

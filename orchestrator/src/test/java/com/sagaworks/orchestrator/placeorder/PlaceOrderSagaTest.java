@@ -22,6 +22,7 @@ import com.sagaworks.contracts.payment.PaymentCharged;
 import com.sagaworks.contracts.payment.PaymentDeclined;
 import com.sagaworks.contracts.payment.PaymentRefunded;
 import com.sagaworks.contracts.payment.RefundPayment;
+import com.sagaworks.orchestrator.engine.Attempts;
 import com.sagaworks.orchestrator.engine.CommandIds;
 import com.sagaworks.orchestrator.engine.Decision;
 import com.sagaworks.orchestrator.engine.SagaDecider;
@@ -41,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlaceOrderSagaTest {
 
     private static final int MAX_ATTEMPTS = 3;
+    private static final int COMPENSATION_MAX_ATTEMPTS = 6;
 
     private final SagaDefinition<PlaceOrderData> saga = PlaceOrderSaga.definition(Duration.ofSeconds(30));
     private final OrderId orderId = OrderId.random();
@@ -71,7 +73,7 @@ class PlaceOrderSagaTest {
         }
 
         Decision<PlaceOrderData> deadlinePasses() {
-            return apply(SagaDecider.onDeadline(saga, state, MAX_ATTEMPTS));
+            return apply(SagaDecider.onDeadline(saga, state, new Attempts(MAX_ATTEMPTS, COMPENSATION_MAX_ATTEMPTS)));
         }
 
         Decision<PlaceOrderData> customerCancels() {
@@ -318,12 +320,18 @@ class PlaceOrderSagaTest {
         run.reply(new StockReserved(sagaId, priced, 3700));
         run.reply(new PaymentDeclined(sagaId, PaymentDeclined.Reason.INSUFFICIENT_FUNDS));
         UUID releaseId = run.state.awaitingMessageId();
-        run.deadlinePasses();
-        assertThat(run.lastCommands.getFirst().messageId()).isEqualTo(releaseId);
-        run.deadlinePasses();
+        ReleaseStock release = (ReleaseStock) run.command();
+        // Far more sends than a forward step gets: giving a compensation up leaves the stock held.
+        for (int attempt = 2; attempt <= COMPENSATION_MAX_ATTEMPTS; attempt++) {
+            run.deadlinePasses();
+            assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATING);
+            assertThat(run.state.attempt()).isEqualTo(attempt);
+            assertThat(run.lastCommands).containsExactly(new Decision.Command(releaseId, release));
+        }
         run.deadlinePasses();
         assertThat(run.state.status()).isEqualTo(SagaStatus.FAILED);
-        assertThat(run.state.failureReason()).contains("compensation of RESERVE_STOCK unanswered");
+        assertThat(run.state.failureReason())
+                .isEqualTo("compensation of RESERVE_STOCK unanswered after " + COMPENSATION_MAX_ATTEMPTS + " attempts");
         assertThat(run.lastCommands).isEmpty();
         assertThat(run.deadlinePasses()).isInstanceOf(Decision.Ignore.class);
     }

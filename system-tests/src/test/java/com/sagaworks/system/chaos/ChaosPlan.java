@@ -24,15 +24,16 @@ import java.time.Duration;
  *                             approval, refunded
  * @param refundOutages        faults that make the payment provider refuse refunds (503) for a while
  * @param refundDownMin        shortest refund outage, counted from the first refund refused
- * @param refundDownMax        longest refund outage; with the 2 s retry backoff it must stay well inside the
- *                             orchestrator's 140 s budget for a compensation, so every such saga ends COMPENSATED
+ * @param refundDownMax        longest refund outage; with the 2 s retry backoff it must stay well inside
+ *                             payment-service's 100 refund attempts (over 3 minutes), so every such saga ends
+ *                             COMPENSATED
  * @param refundOrders         orders above the approval limit each refund outage places as it starts (part of
  *                             {@code orders}), so refunds happen during it
  * @param slowParticipants     faults that SIGSTOP inventory-service or payment-service, then SIGCONT it
  * @param pauseMin             shortest pause; longer than the step deadline (20 s), so commands are re-sent
- * @param pauseMax             longest pause; above a step's whole budget (140 s) the sagas that waited from its
- *                             start give up and compensate; it must stay below a forward step's budget plus its
- *                             compensation's (280 s), so that no saga is left FAILED
+ * @param pauseMax             longest pause; above a forward step's whole budget (140 s) the sagas that waited
+ *                             from its start give up and compensate; it must stay well below a compensation's budget
+ *                             (10 sends, 21 min with the 20 s step timeout), so that no saga is left FAILED
  * @param pauseOrders          orders each pause places while the participant is stopped (part of {@code orders})
  * @param orderDeadline        how long a client retries one order (same Idempotency-Key) before giving up
  * @param settleTimeout        how long the system may take to settle once the load and the faults are over
