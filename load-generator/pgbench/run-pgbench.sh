@@ -44,6 +44,11 @@ INSERT INTO inventory.product (sku, name, price_cents, available)
     SELECT 'LOADGEN-' || lpad(i::text, 4, '0'), 'pgbench product', 100, 1000000000 FROM generate_series(0, 499) i;
 INSERT INTO payment.account (customer_id, balance_cents)
     SELECT 'loadgen-' || lpad(i::text, 4, '0'), 1000000000000 FROM generate_series(0, 499) i;
+-- the lease the relay's fenced DELETE checks, held by "pgbench" in each service's schema
+INSERT INTO orders.messaging_relay_lease VALUES ('outbox-relay', 'pgbench', 'infinity');
+INSERT INTO orchestrator.messaging_relay_lease VALUES ('outbox-relay', 'pgbench', 'infinity');
+INSERT INTO inventory.messaging_relay_lease VALUES ('outbox-relay', 'pgbench', 'infinity');
+INSERT INTO payment.messaging_relay_lease VALUES ('outbox-relay', 'pgbench', 'infinity');
 VACUUM ANALYZE;
 SQL
 

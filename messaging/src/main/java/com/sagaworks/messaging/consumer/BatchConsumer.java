@@ -35,8 +35,8 @@ import java.util.stream.Collectors;
 
 /**
  * The listener of the service's batch consumer. A batch is one transaction, run through the
- * {@link TransactionRunner} (a transient database error rolls the whole batch back and runs it again); each
- * record runs under its own savepoint:
+ * {@link TransactionRunner} (a transient database error rolls the whole batch back and runs it again). For each
+ * record:
  * <ol>
  *     <li>insert its {@code message-id} into the inbox; if it is already there, re-queue a command's stored
  *     replies (same ids) and stop;</li>
@@ -45,8 +45,13 @@ import java.util.stream.Collectors;
  *     inbox row.</li>
  * </ol>
  * A command handler may return {@link DeferredReply#LATER} instead of a reply: the inbox row then waits for
- * {@link DeferredReplies#complete}, and a duplicate meanwhile re-sends nothing. A record that fails permanently is
- * rolled back to its savepoint and replaced by a dead-letter outbox row; the batch goes on. Records of a
+ * {@link DeferredReplies#complete}, and a duplicate meanwhile re-sends nothing.
+ *
+ * <p>A record that fails permanently is replaced by a dead-letter outbox row and the batch goes on without its
+ * writes. For that a record needs a savepoint to roll back to, two more statements per record; so a batch first
+ * runs without any, and only when a record fails for good is that transaction rolled back and the batch run again
+ * with a savepoint per record (counted in {@link MessagingMetrics#BATCH_RERUNS}). The first run counts for nothing:
+ * handlers are already run again whenever a transient error rolls a batch back. Records of a
  * dead-letter topic the service subscribed to go to its {@link DeadLetterHandler}, once each. When the transaction
  * keeps failing the listener throws, the container redelivers the batch, and no offset is committed before the
  * effect.
@@ -115,13 +120,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         // happen.
         AtomicReference<Tally> committed = new AtomicReference<>();
         try {
-            transactionRunner.inTransaction(operation, () -> batchTransaction.executeWithoutResult(status -> {
-                Tally tally = new Tally();
-                for (ConsumerRecord<String, String> record : records) {
-                    handleUnderSavepoint(record, status, tally);
-                }
-                committed.set(tally);
-            }));
+            try {
+                run(operation, records, false, committed);
+            } catch (RecordFailed e) {
+                log.debug("{}: {} failed for good; running the batch again with a savepoint per record", operation,
+                        DeadLetters.originOf(e.record));
+                metrics.batchRerun();
+                run(operation, records, true, committed);
+            }
             metrics.batch(Duration.ofNanos(System.nanoTime() - started), true);
             committed.get().report(metrics);
         } catch (RuntimeException | Error e) {
@@ -134,16 +140,32 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
     }
 
-    private void handleUnderSavepoint(ConsumerRecord<String, String> record, TransactionStatus status, Tally tally) {
+    /**
+     * One transaction over the batch. Without savepoints, the first record that fails for good ends it with
+     * {@link RecordFailed}, which rolls it back; with them, such a record is dead-lettered and the rest goes on.
+     */
+    private void run(String operation, List<ConsumerRecord<String, String>> records, boolean savepoints,
+                     AtomicReference<Tally> committed) {
+        transactionRunner.inTransaction(operation, () -> batchTransaction.executeWithoutResult(status -> {
+            Tally tally = new Tally();
+            for (ConsumerRecord<String, String> record : records) {
+                handleRecord(record, savepoints ? status : null, tally);
+            }
+            committed.set(tally);
+        }));
+    }
+
+    /** @param status the batch's transaction to make savepoints in, or null for a run without them */
+    private void handleRecord(ConsumerRecord<String, String> record, TransactionStatus status, Tally tally) {
         Map<String, String> headers = headersOf(record);
         tracing.continueTrace(headers, "consume " + record.topic(), () -> {
-            handleUnderSavepoint(record, headers, status, tally);
+            handleRecord(record, headers, status, tally);
             return null;
         });
     }
 
-    private void handleUnderSavepoint(ConsumerRecord<String, String> record, Map<String, String> headers,
-                                      TransactionStatus status, Tally tally) {
+    private void handleRecord(ConsumerRecord<String, String> record, Map<String, String> headers,
+                              TransactionStatus status, Tally tally) {
         String messageId = headers.get(MessageHeaders.MESSAGE_ID);
         String messageType = headers.get(MessageHeaders.MESSAGE_TYPE);
         String sagaId = headers.get(MessageHeaders.SAGA_ID);
@@ -156,14 +178,20 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                 handleDeadLetter(record, headers, deadLetterHandler.get(), status, tally);
                 return;
             }
+            if (status == null) {
+                try {
+                    handle(record, headers, tally);
+                } catch (RuntimeException e) {
+                    throw failedForGood(record, e);
+                }
+                return;
+            }
             Object savepoint = status.createSavepoint();
             try {
                 handle(record, headers, tally);
                 status.releaseSavepoint(savepoint);
             } catch (RuntimeException e) {
-                // A handler's own PermanentMessageException is its verdict, whatever its cause. Anything else
-                // transient is not this record's fault: the whole batch is rolled back and run again.
-                if (!(e instanceof PermanentMessageException) && TransientErrors.isTransient(e)) {
+                if (!isPermanent(e)) {
                     throw e;
                 }
                 status.rollbackToSavepoint(savepoint);
@@ -251,7 +279,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             tally.dropped.add(new Dropped(record.topic(), "unreadable"));
             return;
         }
-        Object savepoint = status.createSavepoint();
+        Object savepoint = status == null ? null : status.createSavepoint();
         try {
             if (inbox.record(letter.id(), letter.messageType().orElse("unknown"), record.topic())) {
                 handler.handle(letter);
@@ -259,9 +287,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                 log.debug("duplicate dead letter {} of {}: already handled", letter.id(), letter.origin());
                 tally.duplicates.add(record.topic());
             }
-            status.releaseSavepoint(savepoint);
+            if (status != null) {
+                status.releaseSavepoint(savepoint);
+            }
         } catch (RuntimeException e) {
-            if (!(e instanceof PermanentMessageException) && TransientErrors.isTransient(e)) {
+            if (status == null) {
+                throw failedForGood(record, e);
+            }
+            if (!isPermanent(e)) {
                 throw e;
             }
             status.rollbackToSavepoint(savepoint);
@@ -272,6 +305,19 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                     letter.sagaId().orElse(null), TransientErrors.sqlState(e), e);
             tally.dropped.add(new Dropped(record.topic(), "handler-failed"));
         }
+    }
+
+    /**
+     * A handler's own PermanentMessageException is its verdict, whatever its cause. Anything else transient is not
+     * the record's fault: the whole batch is rolled back and run again.
+     */
+    private static boolean isPermanent(RuntimeException e) {
+        return e instanceof PermanentMessageException || !TransientErrors.isTransient(e);
+    }
+
+    /** In a run without savepoints: a transient error as it is, a permanent one as {@link RecordFailed}. */
+    private static RuntimeException failedForGood(ConsumerRecord<String, String> record, RuntimeException e) {
+        return isPermanent(e) ? new RecordFailed(record) : e;
     }
 
     private Object decode(ConsumerRecord<String, String> record, Class<?> type) {
@@ -341,6 +387,20 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     private static void putMdc(String key, String value) {
         if (value != null) {
             MDC.put(key, value);
+        }
+    }
+
+    /**
+     * Ends a run without savepoints when a record fails for good. It carries no cause, so that the transaction runner
+     * never takes it for transient (a handler's verdict may wrap a transient error): it rolls the transaction back
+     * and hands it on at once, and the batch runs again with savepoints, where the failure is reported.
+     */
+    private static final class RecordFailed extends RuntimeException {
+        final transient ConsumerRecord<String, String> record;
+
+        RecordFailed(ConsumerRecord<String, String> record) {
+            super("record " + DeadLetters.originOf(record) + " failed for good", null, false, false);
+            this.record = record;
         }
     }
 

@@ -46,6 +46,11 @@ public final class MessagingMetrics {
     public static final String CONSUMER_BATCH = "sagaworks.consumer.batch";
     /** Counter, tag {@code sqlstate} ({@code none} when the error carried none): transactions run again. */
     public static final String TRANSIENT_RETRIES = "sagaworks.retry.transient";
+    /**
+     * Counter: consumer batches run a second time with a savepoint per record, because a record failed for good in
+     * the first run (which has none).
+     */
+    public static final String BATCH_RERUNS = "sagaworks.consumer.batch.reruns";
 
     private final MeterRegistry registry;
     private final Map<String, Counter> published = new ConcurrentHashMap<>();
@@ -58,9 +63,13 @@ public final class MessagingMetrics {
     private final Timer batchCommitted;
     private final Timer batchFailed;
     private final Counter retentionDeleted;
+    private final Counter batchReruns;
 
     public MessagingMetrics(MeterRegistry registry) {
         this.registry = registry;
+        this.batchReruns = Counter.builder(BATCH_RERUNS)
+                .description("consumer batches run again with a savepoint per record after a record failed for good")
+                .register(registry);
         this.batchCommitted = Timer.builder(CONSUMER_BATCH).tag("outcome", "committed")
                 .description("one consumer batch transaction, retries included").register(registry);
         this.batchFailed = Timer.builder(CONSUMER_BATCH).tag("outcome", "failed")
@@ -117,6 +126,10 @@ public final class MessagingMetrics {
 
     public void batch(Duration took, boolean committed) {
         (committed ? batchCommitted : batchFailed).record(took);
+    }
+
+    public void batchRerun() {
+        batchReruns.increment();
     }
 
     public void retentionDeleted(long rows) {

@@ -10,10 +10,12 @@ import com.sagaworks.contracts.inventory.ReleaseStock;
 import com.sagaworks.contracts.inventory.ReserveStock;
 import com.sagaworks.contracts.inventory.StockReserved;
 import com.sagaworks.messaging.KafkaTestClient;
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.messaging.MessagingTestApplication;
 import com.sagaworks.messaging.TestHandlers;
 import com.sagaworks.testing.SharedKafka;
 import com.sagaworks.testing.TestInfrastructure;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -24,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -51,7 +55,7 @@ import static org.awaitility.Awaitility.await;
  * The batch consumer end to end: Kafka in, inbox and handler in one transaction, replies and dead letters out
  * through the outbox and the relay.
  */
-@SpringBootTest(classes = MessagingTestApplication.class, properties = {
+@SpringBootTest(classes = {MessagingTestApplication.class, BatchConsumerIT.Metrics.class}, properties = {
         "sagaworks.messaging.relay.poll-interval=500ms",
         "sagaworks.messaging.retry.max-attempts=3",
         "sagaworks.messaging.retry.initial-delay=10ms",
@@ -73,6 +77,8 @@ class BatchConsumerIT {
     private JdbcClient jdbc;
     @Autowired
     private JsonMapper json;
+    @Autowired
+    private MessagingMetrics metrics;
 
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
@@ -184,7 +190,10 @@ class BatchConsumerIT {
                 record(offset + 7, fine.toString(), json.writeValueAsString(reserve(fine, 3)),
                         headers(fineId, "ReserveStock", fine)));
 
+        double rerunsBefore = reruns();
         consumer.onMessage(batch);
+        // the first run, without savepoints, ended at the first poison record; the second one had them
+        assertThat(reruns() - rerunsBefore).isEqualTo(1);
 
         Set<String> poisonOrigins = batch.subList(0, 7).stream()
                 .map(r -> r.topic() + "-" + r.partition() + "@" + r.offset())
@@ -223,6 +232,28 @@ class BatchConsumerIT {
         assertThat(reservationEffects(fine)).isEqualTo(1);
         assertThat(inboxRows(fineId)).isEqualTo(1);
         await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(fine.toString()), r -> r.size() == 1);
+    }
+
+    @Test
+    void aBatchWithoutPoisonRunsOnceWithoutSavepoints() {
+        SagaId first = SagaId.random();
+        SagaId second = SagaId.random();
+        KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
+        long offset = ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+        List<ConsumerRecord<String, String>> batch = List.of(
+                record(offset, first.toString(), json.writeValueAsString(reserve(first, 1)),
+                        headers(UUID.randomUUID(), "ReserveStock", first)),
+                record(offset + 1, second.toString(), json.writeValueAsString(reserve(second, 2)),
+                        headers(UUID.randomUUID(), "ReserveStock", second)));
+
+        double rerunsBefore = reruns();
+        consumer.onMessage(batch);
+
+        assertThat(reruns() - rerunsBefore).isZero();
+        assertThat(reservationEffects(first)).isEqualTo(1);
+        assertThat(reservationEffects(second)).isEqualTo(1);
+        await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(first.toString()).size()
+                + replies.recordsWithKey(second.toString()).size(), n -> n == 2);
     }
 
     @Test
@@ -288,7 +319,8 @@ class BatchConsumerIT {
                 () -> deadLetters.records(r -> brokenId.toString().equals(header(r, MessageHeaders.MESSAGE_ID))),
                 r -> r.size() == 1);
         await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(next.toString()), r -> r.size() == 1);
-        assertThat(handlers.commandCalls(broken)).isEqualTo(1);
+        // twice: the batch ran without savepoints, met the failure, and ran again with them (and dead-lettered it)
+        assertThat(handlers.commandCalls(broken)).isEqualTo(2);
         assertThat(reservationEffects(broken)).isZero();
         assertThat(inboxRows(brokenId)).isZero();
         assertThat(reservationEffects(next)).isEqualTo(1);
@@ -306,6 +338,10 @@ class BatchConsumerIT {
     private void sendEvent(UUID id, StockReserved event) {
         kafka.send(Topics.INVENTORY_REPLIES, event.sagaId().toString(), json.writeValueAsString(event),
                 headers(id, "StockReserved", event.sagaId()));
+    }
+
+    private double reruns() {
+        return metrics.registry().counter(MessagingMetrics.BATCH_RERUNS).count();
     }
 
     private static Map<String, String> headers(UUID id, String type, SagaId saga) {
@@ -371,5 +407,15 @@ class BatchConsumerIT {
     private Optional<String> storedReplyId(UUID commandId) {
         return jdbc.sql("SELECT replies -> 0 ->> 'id' FROM messaging_inbox WHERE message_id = :id")
                 .param("id", commandId).query(String.class).optional();
+    }
+
+    /** A registry, so the library's counters can be read. */
+    @TestConfiguration
+    static class Metrics {
+
+        @Bean
+        SimpleMeterRegistry meterRegistry() {
+            return new SimpleMeterRegistry();
+        }
     }
 }
