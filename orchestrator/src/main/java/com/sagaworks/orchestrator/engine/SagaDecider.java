@@ -55,6 +55,13 @@ public final class SagaDecider {
                             "compensation of " + step.name() + " failed: " + f.reason()), List.of());
             // the failed step did not take effect, so compensation starts with the step before it
             case StepOutcome.Fail<D> f -> compensateFrom(definition, state, index - 1, f.data(), f.reason());
+            // Forward recovery: nothing was undone yet, so the saga carries on as if the action had answered.
+            case StepOutcome.TookEffect<D> t when compensating && nothingCompensatedAfter(definition, index) ->
+                    runForwardFrom(definition, state, index + 1, t.data());
+            case StepOutcome.TookEffect<D> t when compensating -> new Decision.Transition<>(
+                    state.next(SagaStatus.FAILED, step.name(), t.data(), null,
+                            "compensation of " + step.name() + " failed: " + t.reason()), List.of());
+            case StepOutcome.TookEffect<D> t -> runForwardFrom(definition, state, index + 1, t.data());
         };
     }
 
@@ -143,6 +150,15 @@ public final class SagaDecider {
         }
         return new Decision.Transition<>(state.next(target, null, state.data(), null, state.failureReason()),
                 List.of());
+    }
+
+    /**
+     * Whether a compensation run that reached step {@code index} has undone nothing yet: no step after it has a
+     * compensation (compensations run in reverse order, so a later one would have run first).
+     */
+    private static boolean nothingCompensatedAfter(SagaDefinition<?> definition, int index) {
+        return definition.steps().subList(index + 1, definition.steps().size()).stream()
+                .noneMatch(SagaStep::hasCompensation);
     }
 
     private static <D> Decision.Transition<D> runForwardFrom(SagaDefinition<D> definition, SagaState<D> state,

@@ -24,7 +24,8 @@ public enum SagaStatus {
     /** The one transition table: engine, operators and the database trigger all follow it. */
     public static final Map<SagaStatus, Set<SagaStatus>> TRANSITIONS = Map.of(
             RUNNING, EnumSet.of(RUNNING, COMPENSATING, COMPLETED, COMPENSATED, FAILED),
-            COMPENSATING, EnumSet.of(COMPENSATING, COMPENSATED, FAILED),
+            // forward again: the first compensation found that the action it was to undo took effect after all
+            COMPENSATING, EnumSet.of(COMPENSATING, COMPENSATED, FAILED, RUNNING, COMPLETED),
             // support staff may retry the compensation, or resolve by hand after checking the participants
             FAILED, EnumSet.of(COMPENSATING, COMPENSATED, COMPLETED),
             COMPLETED, EnumSet.noneOf(SagaStatus.class),

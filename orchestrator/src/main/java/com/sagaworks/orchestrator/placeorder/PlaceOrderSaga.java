@@ -24,6 +24,7 @@ import java.time.Duration;
 
 import static com.sagaworks.orchestrator.engine.StepOutcome.fail;
 import static com.sagaworks.orchestrator.engine.StepOutcome.proceed;
+import static com.sagaworks.orchestrator.engine.StepOutcome.tookEffect;
 
 /**
  * The place-order saga. order-service created the order PENDING before the saga started, so the first step only
@@ -75,6 +76,13 @@ public final class PlaceOrderSaga {
                 .onReply(OrderApproved.class, (d, r) -> proceed(d))
                 .onReply(OrderApprovalRefused.class, (d, r) -> fail(d.cancelledBecause(r.reason()),
                         "order approval refused: " + r.reason()))
+                // Approval unanswered in time (or the saga aborted while it waits): cancel the order first, which
+                // also fences off a late approval (order-service approves only a PENDING order). If the approval
+                // got there first the order is CONFIRMED, nothing has been undone yet, and the saga completes.
+                .compensateWith(d -> new CancelOrder(d.sagaId(), d.orderId(), d.cancellationReason()))
+                .onCompensationReply(OrderCancellationRecorded.class, (d, r) -> r.cancelled()
+                        ? proceed(d)
+                        : tookEffect(d, "order " + d.orderId() + " was approved after all"))
 
                 .build();
     }

@@ -42,7 +42,10 @@ class SagaDefinitionTest {
         assertThat(SagaStatus.TRANSITIONS.get(SagaStatus.COMPLETED)).isEmpty();
         assertThat(SagaStatus.TRANSITIONS.get(SagaStatus.COMPENSATED)).isEmpty();
         assertThat(SagaStatus.RUNNING.canMoveTo(SagaStatus.COMPLETED)).isTrue();
-        assertThat(SagaStatus.COMPENSATING.canMoveTo(SagaStatus.RUNNING)).isFalse();
+        assertThat(SagaStatus.COMPENSATED.canMoveTo(SagaStatus.RUNNING)).isFalse();
+        assertThat(SagaStatus.FAILED.canMoveTo(SagaStatus.RUNNING)).isFalse();
+        // forward recovery: a first compensation found that the action took effect after all
+        assertThat(SagaStatus.COMPENSATING.canMoveTo(SagaStatus.COMPLETED)).isTrue();
         assertThat(SagaStatus.TRANSITIONS).containsOnlyKeys(SagaStatus.values());
     }
 }

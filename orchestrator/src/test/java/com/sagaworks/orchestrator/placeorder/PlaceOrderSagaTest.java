@@ -303,15 +303,41 @@ class PlaceOrderSagaTest {
     }
 
     @Test
-    void refundsWhenApprovalStaysUnanswered() {
+    void cancelsTheOrderBeforeRefundingWhenApprovalStaysUnanswered() {
         Run run = new Run();
         run.reply(new StockReserved(sagaId, priced, 3700));
         run.reply(new PaymentCharged(sagaId, 3700));
         for (int i = 0; i < MAX_ATTEMPTS; i++) {
             run.deadlinePasses();
         }
+        // The cancellation goes first: it fences off an approval still on its way (only a PENDING order is approved).
         assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATING);
+        assertThat(run.command()).isEqualTo(new CancelOrder(sagaId, orderId, CancellationReason.TIMED_OUT));
+        run.reply(new OrderCancellationRecorded(sagaId, true));
         assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
+        run.reply(new PaymentRefunded(sagaId, 3700));
+        assertThat(run.command()).isEqualTo(new ReleaseStock(sagaId, orderId));
+        run.reply(new StockReleased(sagaId, 3));
+        // the order's own compensation again: it is CANCELLED already, which order-service records as done
+        assertThat(run.command()).isEqualTo(new CancelOrder(sagaId, orderId, CancellationReason.TIMED_OUT));
+        run.reply(new OrderCancellationRecorded(sagaId, true));
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPENSATED);
+    }
+
+    @Test
+    void completesWithoutRefundingWhenTheApprovalArrivedAfterItsDeadline() {
+        Run run = new Run();
+        run.reply(new StockReserved(sagaId, priced, 3700));
+        run.reply(new PaymentCharged(sagaId, 3700));
+        for (int i = 0; i < MAX_ATTEMPTS; i++) {
+            run.deadlinePasses();
+        }
+        // order-service approved the order late: it is CONFIRMED, and nothing has been undone yet
+        run.reply(new OrderCancellationRecorded(sagaId, false));
+
+        assertThat(run.state.status()).isEqualTo(SagaStatus.COMPLETED);
+        assertThat(run.state.failureReason()).isNull();
+        assertThat(run.lastCommands).isEmpty();
     }
 
     @Test
@@ -363,11 +389,14 @@ class PlaceOrderSagaTest {
     }
 
     @Test
-    void customerCancellationDuringApprovalRefundsFirst() {
+    void customerCancellationDuringApprovalRefundsOnceTheOrderIsKnownCancelled() {
         Run run = new Run();
         run.reply(new StockReserved(sagaId, priced, 3700));
         run.reply(new PaymentCharged(sagaId, 3700));
         run.customerCancels();
+        assertThat(run.command())
+                .isEqualTo(new CancelOrder(sagaId, orderId, CancellationReason.CANCELLED_BY_CUSTOMER));
+        run.reply(new OrderCancellationRecorded(sagaId, true));
         assertThat(run.command()).isEqualTo(new RefundPayment(sagaId, orderId, customer));
     }
 

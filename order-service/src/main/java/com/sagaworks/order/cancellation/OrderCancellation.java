@@ -49,8 +49,8 @@ public class OrderCancellation {
                 }
                 case CANCELLED -> new OrderCancellationRecorded(command.sagaId(), true);
                 case CONFIRMED -> {
-                    // Not an error here: the orchestrator learns from cancelled=false that the order
-                    // stands and marks the saga FAILED for support.
+                    // Not an error here: the orchestrator learns from cancelled=false that the order stands. An
+                    // approval that came after its deadline completes the saga; anywhere else it is left FAILED.
                     log.warn("order {} is CONFIRMED and cannot be cancelled ({} requested)", order.id(), command.reason());
                     yield new OrderCancellationRecorded(command.sagaId(), false);
                 }
