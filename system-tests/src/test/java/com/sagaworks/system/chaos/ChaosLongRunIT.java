@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *     -Dit.test=com.sagaworks.system.chaos.ChaosLongRunIT -Dfailsafe.failIfNoSpecifiedTests=false \
  *     -Dsystem-tests.fork-timeout-seconds=14400 [-Dchaos.seed=N]
  * </pre>
- * The report goes to {@code system-tests/target/chaos-report.md}; see docs/reliability.md.
+ * The report goes to {@code system-tests/target/chaos-report.md}, and its table of figures into docs/reliability.md
+ * (between the markers of {@link ChaosReport#recordIn}), whatever the verdict.
  */
 @ExtendWith(SystemUnderTest.class)
 class ChaosLongRunIT {
@@ -33,6 +35,10 @@ class ChaosLongRunIT {
     void tenThousandSagasUnderFiftyKillsEndWithoutAViolation() {
         ChaosReport report = new ChaosRun(system, ChaosPlan.longRun(), ChaosRun.seedFromProperty(), System.out)
                 .run();
+        // the module's directory is the working directory of the test JVM
+        Path document = Path.of("..", "docs", "reliability.md").toAbsolutePath().normalize();
+        System.out.println(report.recordIn(document) ? "chaos: figures recorded in " + document
+                : "chaos: " + document + " or its markers not found; figures not recorded there");
 
         ChaosVerdict.assertClean(report);
     }

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** The figures of one chaos run: load, sagas and their outcomes, faults, time to drain, violations. */
@@ -34,6 +35,12 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
     }
 
     private static final int VIOLATIONS_SHOWN = 50;
+    private static final Pattern UUID_PATTERN =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    /** Where the latest long run's figures begin in docs/reliability.md. */
+    static final String DOC_BEGIN = "<!-- latest long run: written by ChaosLongRunIT -->";
+    /** Where they end. */
+    static final String DOC_END = "<!-- end of the latest long run -->";
 
     public long accepted() {
         return outcomes.stream().filter(LoadGenerator.Outcome::accepted).count();
@@ -44,9 +51,11 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
         return outcomes.stream().filter(outcome -> !outcome.accepted()).toList();
     }
 
+    /** Sagas by status and failure reason, with the ids in reasons replaced, so that like counts with like. */
     public Map<String, Long> sagaOutcomes() {
         return sagas.stream().collect(Collectors.groupingBy(
-                saga -> saga.failureReason() == null ? saga.status() : saga.status() + " " + saga.failureReason(),
+                saga -> saga.failureReason() == null ? saga.status()
+                        : saga.status() + " " + UUID_PATTERN.matcher(saga.failureReason()).replaceAll("<id>"),
                 TreeMap::new, Collectors.counting()));
     }
 
@@ -71,6 +80,13 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
     public String toMarkdown() {
         StringBuilder text = new StringBuilder();
         text.append("# Chaos run `").append(plan.name()).append("`, seed ").append(seed).append("\n\n");
+        text.append(summary()).append(details());
+        return text.toString();
+    }
+
+    /** When the run finished and how to repeat it, then the table of figures: no fault list, no violation list. */
+    public String summary() {
+        StringBuilder text = new StringBuilder();
         text.append("Finished ").append(Instant.now()).append(". Repeat with `-Dchaos.seed=").append(seed)
                 .append("`.\n\n");
         text.append("| figure | value |\n|---|---|\n");
@@ -94,6 +110,14 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
         row(text, "load and faults", active.toSeconds() + " s");
         row(text, "time to drain (settled after the last fault and order)", drain.toMillis() / 1000.0 + " s");
         row(text, "invariant violations", violations.size());
+        if (!violations.isEmpty()) {
+            row(text, "&nbsp;&nbsp;by invariant", violationsByInvariant());
+        }
+        return text.toString();
+    }
+
+    private String details() {
+        StringBuilder text = new StringBuilder();
         text.append("\n## Faults\n\n| at | fault | back after | observed |\n|---|---|---|---|\n");
         for (FaultInjector.Injected injected : faults) {
             text.append("| ").append(injected.at().toSeconds()).append(" s | ").append(injected.fault().describe())
@@ -126,6 +150,32 @@ public record ChaosReport(ChaosPlan plan, long seed, List<LoadGenerator.Outcome>
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the chaos report " + file, e);
+        }
+    }
+
+    /**
+     * Puts {@link #summary()} into {@code document} (docs/reliability.md) between {@link #DOC_BEGIN} and
+     * {@link #DOC_END}, replacing the last run's, so the document always shows the figures of the latest long run,
+     * clean or not.
+     *
+     * @return false when the document or its markers are missing (the run was started outside the repository)
+     */
+    public boolean recordIn(Path document) {
+        if (!Files.isRegularFile(document)) {
+            return false;
+        }
+        try {
+            String text = Files.readString(document);
+            int begin = text.indexOf(DOC_BEGIN);
+            int end = text.indexOf(DOC_END);
+            if (begin < 0 || end < begin) {
+                return false;
+            }
+            Files.writeString(document, text.substring(0, begin + DOC_BEGIN.length()) + "\n\n" + summary() + "\n"
+                    + text.substring(end));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not record the chaos report in " + document, e);
         }
     }
 
