@@ -2,8 +2,10 @@
 # The DB-only limit: runs pgbench/saga.sql (one successful saga per pgbench "transaction", so tps = sagas/s) against
 # the PostgreSQL of a running local stack, in a database of its own (saga_bench) that holds each service's schema
 # built from the services' own Flyway migrations. Prints the sagas/s and writes pgbench's output to OUT_DIR.
+# Runs twice: one saga per transaction (the services at low load, a batch of one), then BATCH sagas per transaction
+# (the services under load: a consumer batch and a relay round carry many messages; BatchedSagaScript writes it).
 #
-#   load-generator/pgbench/run-pgbench.sh [--port=5432] [--clients=8] [--seconds=30] [--out=DIR]
+#   load-generator/pgbench/run-pgbench.sh [--port=5432] [--clients=8] [--seconds=30] [--batch=10] [--out=DIR]
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,12 +13,14 @@ repo="$(cd "$here/../.." && pwd)"
 port=5432
 clients=8
 seconds=30
+batch=10
 out="$repo/load-generator/target/benchmark"
 for arg in "$@"; do
     case "$arg" in
         --port=*) port="${arg#*=}" ;;
         --clients=*) clients="${arg#*=}" ;;
         --seconds=*) seconds="${arg#*=}" ;;
+        --batch=*) batch="${arg#*=}" ;;
         --out=*) out="${arg#*=}" ;;
         *) echo "unknown option: $arg" >&2; exit 2 ;;
     esac
@@ -53,13 +57,26 @@ VACUUM ANALYZE;
 SQL
 
 echo "pgbench: $clients clients, $seconds s, saga.sql (one saga per transaction)" >&2
-"$pgbin/pgbench" -n -M prepared -c "$clients" -j 2 -T "$seconds" -P 5 -f "$here/saga.sql" saga_bench \
+"$pgbin/pgbench" -n -M prepared --random-seed=rand -c "$clients" -j 2 -T "$seconds" -P 5 -f "$here/saga.sql" saga_bench \
     2>"$out/pgbench.progress" | tee "$out/pgbench.txt"
 tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out/pgbench.txt")
 failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out/pgbench.txt")
+
+# Batched: each client takes products and customers of its own (see BatchedSagaScript), so batches cannot deadlock.
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+"$java_bin" -cp "$repo/load-generator/target/load-generator.jar" com.sagaworks.loadgen.BatchedSagaScript \
+    "$here/saga.sql" "$batch" "$clients" "$out/saga-batch.sql"
+echo "pgbench: $clients clients, $seconds s, $batch sagas per transaction" >&2
+"$pgbin/pgbench" -n -M prepared --random-seed=rand -c "$clients" -j 2 -T "$seconds" -P 5 -f "$out/saga-batch.sql" \
+    saga_bench 2>"$out/pgbench-batch.progress" | tee "$out/pgbench-batch.txt"
+batch_tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$out/pgbench-batch.txt")
+batch_failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$out/pgbench-batch.txt")
+batch_sagas=$(awk -v t="$batch_tps" -v n="$batch" 'BEGIN { printf "%.1f", t * n }')
+
 synchronous_commit=$("$pgbin/psql" -tA -d saga_bench -c "SHOW synchronous_commit")
 fsync=$("$pgbin/psql" -tA -d saga_bench -c "SHOW fsync")
-printf '{"sagasPerSecond": %s, "clients": %s, "seconds": %s, "failed": %s, "synchronousCommit": "%s", "fsync": "%s"}\n' \
-    "$tps" "$clients" "$seconds" "${failed:-0}" "$synchronous_commit" "$fsync" > "$out/pgbench.json"
+printf '{"sagasPerSecond": %s, "clients": %s, "seconds": %s, "failed": %s, "batch": %s, "sagasPerSecondBatched": %s, "failedBatched": %s, "synchronousCommit": "%s", "fsync": "%s"}\n' \
+    "$tps" "$clients" "$seconds" "${failed:-0}" "$batch" "$batch_sagas" "${batch_failed:-0}" "$synchronous_commit" \
+    "$fsync" > "$out/pgbench.json"
 "$pgbin/psql" -q -d postgres -c "DROP DATABASE saga_bench"
-echo "DB-only limit: $tps sagas/s" >&2
+echo "DB-only limit: $tps sagas/s one per transaction, $batch_sagas sagas/s $batch per transaction" >&2

@@ -176,6 +176,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8
 --    transaction of an ignored record sends no statement, and the driver sends no BEGIN/COMMIT for it)
 
 -- 9. orchestrator, OrderApproved: inbox, saga row lock, COMPLETED, history
+SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m8' || :r)::uuid, 'OrderApproved', 'order.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at

@@ -1,0 +1,55 @@
+package com.sagaworks.loadgen;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class BatchedSagaScriptTest {
+
+    private static final String SCRIPT = """
+            \\set r random(1, 100)
+            -- 1. a service
+            SET search_path = orders;
+            BEGIN;
+            INSERT INTO orders (id) VALUES (md5('order' || :r)::uuid)
+                ON CONFLICT DO NOTHING;
+            COMMIT;
+            SELECT id FROM orders WHERE id = md5('order' || :r)::uuid;
+            DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
+                AND EXISTS (SELECT 1);
+            """;
+
+    @Test
+    void putsTheStatementsOfEverySagaInOneTransactionAndOneRelayDelete() {
+        String batched = BatchedSagaScript.batch(SCRIPT, 2, 8);
+
+        assertThat(batched).contains("\\set r1 random(1, 100)\n\\set r2 random(1, 100)\n")
+                .contains("""
+                        BEGIN;
+                        INSERT INTO orders (id) VALUES (md5('order' || :r1)::uuid)
+                            ON CONFLICT DO NOTHING;
+                        INSERT INTO orders (id) VALUES (md5('order' || :r2)::uuid)
+                            ON CONFLICT DO NOTHING;
+                        COMMIT;
+                        SELECT id FROM orders WHERE id = md5('order' || :r1)::uuid;
+                        SELECT id FROM orders WHERE id = md5('order' || :r2)::uuid;
+                        DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid])
+                            AND EXISTS (SELECT 1);
+                        """);
+        assertThat(batched).containsOnlyOnce("BEGIN;").containsOnlyOnce("SET search_path = orders;");
+    }
+
+    @Test
+    void givesEachClientProductsOfItsOwnSoThatBatchesCannotDeadlock() {
+        String batched = BatchedSagaScript.batch("\\set sku random(0, 499)\n", 2, 8);
+
+        assertThat(batched).endsWith("\\set sku1 :client_id + 8 * random(0, 61)\n"
+                + "\\set sku2 :client_id + 8 * random(0, 61)\n");
+    }
+
+    @Test
+    void aBatchOfOneIsTheScriptItself() {
+        assertThat(BatchedSagaScript.batch(SCRIPT, 1, 8))
+                .endsWith(SCRIPT.replace(":r", ":r1").replace("\\set r ", "\\set r1 "));
+    }
+}
