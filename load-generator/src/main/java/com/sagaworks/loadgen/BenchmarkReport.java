@@ -56,7 +56,8 @@ public final class BenchmarkReport {
                 .append("load-generator/run-benchmark.sh --rate=250 --duration=300 --find-max=false\n```\n\n")
                 .append("It builds what is missing, starts the local stack on a fresh data directory ")
                 .append("(`load-generator/target/benchmark-stack`, private copies of the service jars), runs the load ")
-                .append("generator (warm-up, a fixed rate, then a find-max search), runs the DB-only limit with pgbench, ")
+                .append("generator (a warm-up ramping to the rate in three steps, a fixed rate, then a find-max ")
+                .append("search), runs the DB-only limit with pgbench (one saga per transaction, then 10), ")
                 .append("stops the stack and writes this file. Raw figures: `load-generator/target/benchmark/` ")
                 .append("(`report.json`, `pgbench.txt`, `pgbench.json`, `load-generator.txt`).\n\n");
         md.append("## Machine and settings\n\n| | |\n|---|---|\n");

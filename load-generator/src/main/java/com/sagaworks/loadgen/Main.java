@@ -52,7 +52,11 @@ public final class Main {
             report.put("idleCpuPercentOfOneCore", scale(idleCpu, 100 / IDLE_SECONDS));
 
             if (options.warmupSeconds() > 0) {
-                phase.run(options.rate(), options.warmupSeconds(), DRAIN_SECONDS, "warm-up");
+                // A stepped ramp, a quarter, half, then the whole rate: cold JVMs hit with the whole rate at once
+                // queue thousands of requests while their compilers catch up.
+                for (double share : new double[] {0.25, 0.5, 1.0}) {
+                    phase.run(options.rate() * share, options.warmupSeconds() / 3, DRAIN_SECONDS, "warm-up");
+                }
             }
             Measured run = measure(phase, probe, cpu, options.rate(), options.durationSeconds(), "run");
             report.put("run", run.toJson());
