@@ -10,12 +10,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
 import java.io.IOException;
@@ -83,7 +87,7 @@ class AdminBrowserIT extends AdminITSupport {
         browser.findElement(By.id("username")).sendKeys("operator");
         browser.findElement(By.id("password")).sendKeys("operator-demo");
         screenshot("01-login");
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        navigateBy(By.cssSelector("button[type=submit]"));
 
         await().atMost(WAIT).until(() -> {
             browser.navigate().refresh();
@@ -92,24 +96,24 @@ class AdminBrowserIT extends AdminITSupport {
         });
         screenshot("02-overview-needs-attention");
 
-        browser.findElement(By.linkText("Search")).click();
+        navigateBy(By.linkText("Search"));
         browser.findElement(By.name("orderId")).sendKeys(orderId.toString());
-        browser.findElement(By.id("search")).click();
+        navigateBy(By.id("search"));
         List<String> found = browser.findElements(By.className("saga-link")).stream().map(e -> e.getText()).toList();
         assertThat(found).containsExactly(saga.toString());
         screenshot("03-search-by-order");
 
-        browser.findElement(By.className("saga-link")).click();
+        navigateBy(By.className("saga-link"));
         assertThat(browser.findElement(By.id("diagnosis")).getText()).contains("Stuck").contains("NO_REPLY");
         assertThat(browser.findElement(By.id("participants")).getText()).contains("inventory");
         screenshot("04-saga-stuck");
 
-        browser.findElement(By.id("action-RETRY")).click();
+        navigateBy(By.id("action-RETRY"));
         assertThat(browser.findElement(By.id("preview-commands")).getText()).contains("ReserveStock")
                 .contains(reserve.messageId().toString());
         browser.findElement(By.id("reason")).sendKeys("inventory consumer was restarted");
         screenshot("05-retry-preview");
-        browser.findElement(By.id("confirm-button")).click();
+        navigateBy(By.id("confirm-button"));
         assertThat(browser.findElement(By.id("result")).getText()).contains("RETRY applied");
         assertThat(browser.findElement(By.id("timeline")).getText())
                 .contains("RETRY by operator: inventory consumer was restarted");
@@ -128,6 +132,18 @@ class AdminBrowserIT extends AdminITSupport {
         assertThat(browser.findElement(By.id("diagnosis")).getText()).contains("Not stuck");
         screenshot("07-completed");
         awaitOutboxEmpty();
+    }
+
+    /**
+     * Clicks a link or submit button and waits until the browser shows the page it leads to: a click returns
+     * before the navigation it starts has finished, so reading the next page right away can still see the old one.
+     */
+    private void navigateBy(By target) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        WebDriverWait wait = new WebDriverWait(browser, WAIT);
+        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(driver -> "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
     }
 
     private void screenshot(String name) throws IOException {
