@@ -97,7 +97,8 @@ class FaultInjectionIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "messaging_faults");
-        registry.add("sagaworks.messaging.consumer.group-id", () -> "messaging-faults-it-" + UUID.randomUUID());
+        String groupId = SharedKafka.newGroupStartingAtTheEnd("messaging-faults-it");
+        registry.add("sagaworks.messaging.consumer.group-id", () -> groupId);
     }
 
     @BeforeAll
@@ -178,7 +179,7 @@ class FaultInjectionIT {
         // The service consumes its own reply: once.
         await().atMost(TIMEOUT).until(() -> eventEffects(saga), n -> n == 1);
         await().atMost(TIMEOUT).until(this::outboxSize, size -> size == 0);
-        assertThat(handlers.commandCalls(saga)).isEqualTo(1);
+        assertThat(reservationEffects(saga)).isEqualTo(1);
         assertThat(timer(MessagingMetrics.RELAY_PUBLISH_LAG, "topic", Topics.INVENTORY_REPLIES).count())
                 .isPositive();
     }
@@ -209,7 +210,6 @@ class FaultInjectionIT {
         await().atMost(TIMEOUT).until(() -> counter(MessagingMetrics.INBOX_DUPLICATES, "topic",
                 Topics.INVENTORY_COMMANDS), n -> n > duplicatesBefore);
         assertThat(commandCopies(commands, commandId)).isEqualTo(2);
-        assertThat(handlers.commandCalls(saga)).isEqualTo(1);
         assertThat(reservationEffects(saga)).isEqualTo(1);
         assertThat(inboxRows(commandId)).isEqualTo(1);
         // Whether the duplicate re-queued the reply or found it still waiting, every copy out has the one id.
@@ -230,13 +230,18 @@ class FaultInjectionIT {
         KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
         consumer.crashAfterCommitting(commandId);
         long committedBatchesBefore = timer(MessagingMetrics.CONSUMER_BATCH, "outcome", "committed").count();
+        double duplicatesBefore = counter(MessagingMetrics.INBOX_DUPLICATES, "topic", Topics.INVENTORY_COMMANDS);
 
         sendCommand(commandId, reserve(saga));
 
         await().atMost(TIMEOUT).until(() -> consumer.deliveries(commandId), n -> n >= 2);
         await().atMost(TIMEOUT).until(() -> eventEffects(saga), n -> n == 1);
         await().atMost(TIMEOUT).until(this::outboxSize, size -> size == 0);
-        assertThat(handlers.commandCalls(saga)).isEqualTo(1);
+        // The second delivery met the command in the inbox. Handler calls are not the measure: this group also
+        // reads older classes' records from the shared broker, and when one of them fails for good in the same
+        // batch, the batch runs twice (without savepoints, rolled back, then with them), calling the handler twice.
+        await().atMost(TIMEOUT).until(() -> counter(MessagingMetrics.INBOX_DUPLICATES, "topic",
+                Topics.INVENTORY_COMMANDS), n -> n > duplicatesBefore);
         assertThat(reservationEffects(saga)).isEqualTo(1);
         assertThat(inboxRows(commandId)).isEqualTo(1);
         assertThat(replies.recordsWithKey(saga.toString())).isNotEmpty()

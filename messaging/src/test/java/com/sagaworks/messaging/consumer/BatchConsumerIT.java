@@ -83,7 +83,8 @@ class BatchConsumerIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "messaging_consumer");
-        registry.add("sagaworks.messaging.consumer.group-id", () -> "messaging-consumer-it-" + UUID.randomUUID());
+        String groupId = SharedKafka.newGroupStartingAtTheEnd("messaging-consumer-it");
+        registry.add("sagaworks.messaging.consumer.group-id", () -> groupId);
     }
 
     @BeforeAll

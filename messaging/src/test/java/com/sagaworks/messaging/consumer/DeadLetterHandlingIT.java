@@ -69,7 +69,8 @@ class DeadLetterHandlingIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "messaging_dead_letters");
-        registry.add("sagaworks.messaging.consumer.group-id", () -> "messaging-dlt-it-" + UUID.randomUUID());
+        String groupId = SharedKafka.newGroupStartingAtTheEnd("messaging-dlt-it");
+        registry.add("sagaworks.messaging.consumer.group-id", () -> groupId);
     }
 
     @BeforeAll

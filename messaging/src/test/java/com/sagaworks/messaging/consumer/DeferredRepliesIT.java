@@ -71,7 +71,8 @@ class DeferredRepliesIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "messaging_deferred");
-        registry.add("sagaworks.messaging.consumer.group-id", () -> "messaging-deferred-it-" + UUID.randomUUID());
+        String groupId = SharedKafka.newGroupStartingAtTheEnd("messaging-deferred-it");
+        registry.add("sagaworks.messaging.consumer.group-id", () -> groupId);
     }
 
     @BeforeAll

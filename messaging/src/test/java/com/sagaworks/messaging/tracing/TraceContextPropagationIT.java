@@ -78,7 +78,8 @@ class TraceContextPropagationIT {
     @DynamicPropertySource
     static void infrastructure(DynamicPropertyRegistry registry) {
         TestInfrastructure.register(registry, "messaging_tracing");
-        registry.add("sagaworks.messaging.consumer.group-id", () -> "messaging-tracing-it-" + UUID.randomUUID());
+        String groupId = SharedKafka.newGroupStartingAtTheEnd("messaging-tracing-it");
+        registry.add("sagaworks.messaging.consumer.group-id", () -> groupId);
     }
 
     @BeforeAll
