@@ -29,8 +29,8 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
 -- the long poll reads the order once when it registers
-SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid;
-SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
+SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
+    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = md5('order' || :r)::uuid ORDER BY l.line_no;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
@@ -167,8 +167,8 @@ UPDATE messaging_inbox SET replies = CAST('[{"id":"d0fb6996-5451-38ff-baaf-ece50
     WHERE message_id = md5('m6' || :r)::uuid;
 COMMIT;
 -- the long poll reads the order again when the status notification arrives
-SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid;
-SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
+SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
+    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = md5('order' || :r)::uuid ORDER BY l.line_no;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 

@@ -4,6 +4,7 @@ import com.sagaworks.contracts.CustomerId;
 import com.sagaworks.contracts.OrderId;
 import com.sagaworks.contracts.inventory.PricedLine;
 import com.sagaworks.contracts.order.CancellationReason;
+import org.springframework.jdbc.core.ResultSetExtractor;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,6 +35,19 @@ public class OrderRepository {
             """;
 
     private static final String LOCK_ORDER = SELECT_ORDER + " FOR UPDATE";
+
+    /**
+     * The order and its lines in one statement, hence one snapshot and one round trip: a row per line (one row
+     * with null line columns for an order without lines).
+     */
+    private static final String SELECT_ORDER_WITH_LINES = """
+            SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at,
+                   o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
+              FROM orders o
+              LEFT JOIN order_line l ON l.order_id = o.id
+             WHERE o.id = :id
+             ORDER BY l.line_no
+            """;
 
     private static final String SELECT_LINES = """
             SELECT line_no, sku, quantity, unit_price_cents
@@ -87,8 +101,23 @@ public class OrderRepository {
         this.jdbc = jdbc;
     }
 
+    /** The order as committed, with its lines; one statement. */
     public Optional<Order> find(OrderId id) {
-        return load(SELECT_ORDER, id);
+        return jdbc.sql(SELECT_ORDER_WITH_LINES)
+                .param("id", id.value())
+                .query((ResultSetExtractor<Optional<Order>>) rs -> {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    Order order = order(rs);
+                    List<Order.Line> lines = new ArrayList<>();
+                    do {
+                        if (rs.getObject("line_no") != null) {
+                            lines.add(line(rs));
+                        }
+                    } while (rs.next());
+                    return Optional.of(order.withLines(lines));
+                });
     }
 
     /**
@@ -114,7 +143,10 @@ public class OrderRepository {
     public record OrderSlice(List<Order> orders, boolean hasNext) {
     }
 
-    /** Reads the order and holds its row lock until the transaction ends. */
+    /**
+     * Reads the order and holds its row lock until the transaction ends. Its lines are read after the lock is
+     * granted, so they are as the previous holder committed them (a join would show them as of before the wait).
+     */
     public Optional<Order> lock(OrderId id) {
         return load(LOCK_ORDER, id);
     }
