@@ -34,18 +34,20 @@ SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.ve
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 2. orchestrator, OrderPlaced: inbox, saga, history, ReserveStock
+-- 2. orchestrator, OrderPlaced: inbox, saga and its history (one statement), ReserveStock
 SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m1' || :r)::uuid, 'OrderPlaced', 'order.events.v1') ON CONFLICT (message_id) DO NOTHING;
-INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id, failure_reason, deadline_at)
-    VALUES (md5('saga' || :r)::uuid, 'place-order', md5('order' || :r), 'RUNNING', 'RESERVE_STOCK', 1,
-            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}]}' AS jsonb),
-            md5('m2' || :r)::uuid, NULL, now() + interval '30 seconds')
-    ON CONFLICT (type, business_key) DO NOTHING;
+WITH started AS (
+    INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id, failure_reason, deadline_at)
+        VALUES (md5('saga' || :r)::uuid, 'place-order', md5('order' || :r), 'RUNNING', 'RESERVE_STOCK', 1,
+                CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}]}' AS jsonb),
+                md5('m2' || :r)::uuid, NULL, now() + interval '30 seconds')
+        ON CONFLICT (type, business_key) DO NOTHING
+    RETURNING id, version, status, current_step)
 INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
-    VALUES (md5('saga' || :r)::uuid, 'STARTED', 1, NULL, 'RUNNING', NULL, 'RESERVE_STOCK', md5('m1' || :r)::uuid, 'OrderPlaced',
-            CAST('[{"id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","type":"ReserveStock"}]' AS jsonb), NULL);
+    SELECT id, 'STARTED', version, NULL, status, NULL, current_step, md5('m1' || :r)::uuid, 'OrderPlaced',
+           CAST('[{"id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","type":"ReserveStock"}]' AS jsonb), NULL FROM started;
 INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
     VALUES (md5('m2' || :r)::uuid, 'inventory.commands', 'saga', md5('saga' || :r), 'ReserveStock',
             CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","lines":[{"sku":"LOADGEN-0001","quantity":1}]}' AS jsonb),
@@ -77,19 +79,21 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m3' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 4. orchestrator, StockReserved: inbox, saga row lock, guarded update, history, ChargePayment
+-- 4. orchestrator, StockReserved: inbox, saga row lock, guarded update with its history (one statement), ChargePayment
 SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m3' || :r)::uuid, 'StockReserved', 'inventory.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
-UPDATE saga SET status = 'RUNNING', current_step = 'CHARGE_PAYMENT', version = 2,
-        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
-        awaiting_message_id = md5('m4' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
-    WHERE id = md5('saga' || :r)::uuid AND version = 1;
+WITH moved AS (
+    UPDATE saga SET status = 'RUNNING', current_step = 'CHARGE_PAYMENT', version = 2,
+            data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+            awaiting_message_id = md5('m4' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
+        WHERE id = md5('saga' || :r)::uuid AND version = 1
+    RETURNING id, version, status, current_step)
 INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
-    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 2, 'RUNNING', 'RUNNING', 'RESERVE_STOCK', 'CHARGE_PAYMENT', md5('m3' || :r)::uuid, 'StockReserved',
-            CAST('[{"id":"af58a9f3-95ec-377f-a160-95a875598a0a","type":"ChargePayment"}]' AS jsonb), NULL);
+    SELECT id, 'TRANSITION', version, 'RUNNING', status, 'RESERVE_STOCK', current_step, md5('m3' || :r)::uuid, 'StockReserved',
+           CAST('[{"id":"af58a9f3-95ec-377f-a160-95a875598a0a","type":"ChargePayment"}]' AS jsonb), NULL FROM moved;
 INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
     VALUES (md5('m4' || :r)::uuid, 'payment.commands', 'saga', md5('saga' || :r), 'ChargePayment',
             CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","amountCents":100}' AS jsonb),
@@ -120,19 +124,21 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m5' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 6. orchestrator, PaymentCharged: inbox, saga row lock, guarded update, history, ApproveOrder
+-- 6. orchestrator, PaymentCharged: inbox, saga row lock, guarded update with its history (one statement), ApproveOrder
 SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m5' || :r)::uuid, 'PaymentCharged', 'payment.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
-UPDATE saga SET status = 'RUNNING', current_step = 'APPROVE_ORDER', version = 3,
-        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
-        awaiting_message_id = md5('m6' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
-    WHERE id = md5('saga' || :r)::uuid AND version = 2;
+WITH moved AS (
+    UPDATE saga SET status = 'RUNNING', current_step = 'APPROVE_ORDER', version = 3,
+            data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+            awaiting_message_id = md5('m6' || :r)::uuid, attempt = 1, failure_reason = NULL, deadline_at = now() + interval '30 seconds'
+        WHERE id = md5('saga' || :r)::uuid AND version = 2
+    RETURNING id, version, status, current_step)
 INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
-    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 3, 'RUNNING', 'RUNNING', 'CHARGE_PAYMENT', 'APPROVE_ORDER', md5('m5' || :r)::uuid, 'PaymentCharged',
-            CAST('[{"id":"bf58a9f3-95ec-377f-a160-95a875598a0a","type":"ApproveOrder"}]' AS jsonb), NULL);
+    SELECT id, 'TRANSITION', version, 'RUNNING', status, 'CHARGE_PAYMENT', current_step, md5('m5' || :r)::uuid, 'PaymentCharged',
+           CAST('[{"id":"bf58a9f3-95ec-377f-a160-95a875598a0a","type":"ApproveOrder"}]' AS jsonb), NULL FROM moved;
 INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
     VALUES (md5('m6' || :r)::uuid, 'order.commands', 'saga', md5('saga' || :r), 'ApproveOrder',
             CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
@@ -175,17 +181,19 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8
 -- 8. orchestrator, OrderConfirmed (public event it does not handle): nothing reaches the database (the batch
 --    transaction of an ignored record sends no statement, and the driver sends no BEGIN/COMMIT for it)
 
--- 9. orchestrator, OrderApproved: inbox, saga row lock, COMPLETED, history
+-- 9. orchestrator, OrderApproved: inbox, saga row lock, COMPLETED with its history (one statement)
 SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m8' || :r)::uuid, 'OrderApproved', 'order.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
-UPDATE saga SET status = 'COMPLETED', current_step = NULL, version = 4,
-        data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
-        awaiting_message_id = NULL, attempt = 1, failure_reason = NULL, deadline_at = NULL
-    WHERE id = md5('saga' || :r)::uuid AND version = 3;
+WITH moved AS (
+    UPDATE saga SET status = 'COMPLETED', current_step = NULL, version = 4,
+            data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+            awaiting_message_id = NULL, attempt = 1, failure_reason = NULL, deadline_at = NULL
+        WHERE id = md5('saga' || :r)::uuid AND version = 3
+    RETURNING id, version, status, current_step)
 INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step, message_id, message_type, commands, reason)
-    VALUES (md5('saga' || :r)::uuid, 'TRANSITION', 4, 'RUNNING', 'COMPLETED', 'APPROVE_ORDER', NULL, md5('m8' || :r)::uuid, 'OrderApproved',
-            CAST('[]' AS jsonb), NULL);
+    SELECT id, 'TRANSITION', version, 'RUNNING', status, 'APPROVE_ORDER', current_step, md5('m8' || :r)::uuid, 'OrderApproved',
+           CAST('[]' AS jsonb), NULL FROM moved;
 COMMIT;

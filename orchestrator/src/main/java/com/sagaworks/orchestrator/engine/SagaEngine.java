@@ -69,16 +69,15 @@ public class SagaEngine {
         D data = trigger.initialData().apply(sagaId, payload);
         Decision.Transition<D> first = SagaDecider.start(definition, sagaId, data);
         SagaState<D> s = first.next();
-        boolean inserted = sagas.insert(sagaId.value(), definition.type(), businessKey, s.status(), s.currentStep(),
-                s.version(), json.writeValueAsString(s.data()), s.awaitingMessageId(), s.failureReason(),
-                deadline(definition, s));
+        boolean inserted = sagas.insertStarted(sagaId.value(), definition.type(), businessKey, s.status(),
+                s.currentStep(), s.version(), json.writeValueAsString(s.data()), s.awaitingMessageId(),
+                s.failureReason(), deadline(definition, s), new SagaRepository.HistoryNote("STARTED",
+                        event.messageId(), typeName(event), commandsJson(first.commands()), null));
         if (!inserted) {
             log.info("saga {} {} for {} already started; {} ignored", definition.type(), sagaId, businessKey,
                     event.messageId());
             return;
         }
-        sagas.appendHistory(sagaId.value(), "STARTED", s.version(), null, s.status(), null, s.currentStep(),
-                event.messageId(), typeName(event), commandsJson(first.commands()), null);
         send(first.commands());
         metrics.started(definition.type());
         log.debug("saga {} {} started for {}, waiting on {}", definition.type(), sagaId, businessKey, s.currentStep());
@@ -248,11 +247,10 @@ public class SagaEngine {
     private <D> void persist(SagaDefinition<D> definition, SagaRecord record, Decision.Transition<D> t, String kind,
                              UUID messageId, String messageType, String reason) {
         SagaState<D> next = t.next();
-        sagas.update(record.id(), record.version(), next.status(), next.currentStep(),
-                json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
-                next.failureReason(), deadline(definition, next));
-        sagas.appendHistory(record.id(), kind, next.version(), record.status(), next.status(),
-                record.currentStep(), next.currentStep(), messageId, messageType, commandsJson(t.commands()), reason);
+        sagas.move(record.id(), record.version(), record.status(), record.currentStep(), next.status(),
+                next.currentStep(), json.writeValueAsString(next.data()), next.awaitingMessageId(), next.attempt(),
+                next.failureReason(), deadline(definition, next),
+                new SagaRepository.HistoryNote(kind, messageId, messageType, commandsJson(t.commands()), reason));
         send(t.commands());
         if ("TIMEOUT".equals(kind)) {
             metrics.deadlinePassed(record.type(), record.currentStep());

@@ -15,12 +15,24 @@ import java.util.UUID;
 @Repository
 public class SagaRepository {
 
-    private static final String INSERT = """
-            INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id,
-                              failure_reason, deadline_at)
-            VALUES (:id, :type, :businessKey, :status, :currentStep, :version, CAST(:data AS jsonb), :awaiting,
-                    :failureReason, :deadlineAt)
-            ON CONFLICT (type, business_key) DO NOTHING
+    /**
+     * A new saga and its STARTED history row in one statement: nothing at all if a saga of this type already exists
+     * for the business key (the history insert reads the saga insert's RETURNING, which is then empty).
+     */
+    private static final String INSERT_STARTED = """
+            WITH started AS (
+                INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id,
+                                  failure_reason, deadline_at)
+                VALUES (:id, :type, :businessKey, :status, :currentStep, :version, CAST(:data AS jsonb), :awaiting,
+                        :failureReason, :deadlineAt)
+                ON CONFLICT (type, business_key) DO NOTHING
+                RETURNING id, version, status, current_step
+            )
+            INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
+                                      message_id, message_type, commands, reason)
+            SELECT id, 'STARTED', version, NULL, status, NULL, current_step, :messageId, :messageType,
+                   CAST(:commands AS jsonb), :reason
+              FROM started
             """;
 
     private static final String SELECT_COLUMNS = """
@@ -39,12 +51,24 @@ public class SagaRepository {
     private static final String FIND_BY_BUSINESS_KEY = SELECT_COLUMNS
             + " WHERE business_key = :businessKey ORDER BY created_at";
 
-    private static final String UPDATE = """
-            UPDATE saga
-            SET status = :status, current_step = :currentStep, version = :nextVersion, data = CAST(:data AS jsonb),
-                awaiting_message_id = :awaiting, attempt = :attempt, failure_reason = :failureReason,
-                deadline_at = :deadlineAt
-            WHERE id = :id AND version = :expectedVersion
+    /**
+     * The version-guarded move and its history row in one statement (one round trip instead of two): when the
+     * guard misses, the update returns no row and no history is written.
+     */
+    private static final String MOVE = """
+            WITH moved AS (
+                UPDATE saga
+                SET status = :status, current_step = :currentStep, version = :nextVersion,
+                    data = CAST(:data AS jsonb), awaiting_message_id = :awaiting, attempt = :attempt,
+                    failure_reason = :failureReason, deadline_at = :deadlineAt
+                WHERE id = :id AND version = :expectedVersion
+                RETURNING id, version, status, current_step
+            )
+            INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
+                                      message_id, message_type, commands, reason)
+            SELECT id, :kind, version, :fromStatus, status, :fromStep, current_step, :messageId, :messageType,
+                   CAST(:commands AS jsonb), :reason
+              FROM moved
             """;
 
     private static final String LOCK_DUE = """
@@ -76,10 +100,21 @@ public class SagaRepository {
         this.jdbc = jdbc;
     }
 
-    /** Inserts a new saga; false if a saga of this type already exists for the business key. */
-    public boolean insert(UUID id, String type, String businessKey, SagaStatus status, String currentStep, int version,
-                          String dataJson, UUID awaiting, String failureReason, Instant deadlineAt) {
-        return jdbc.sql(INSERT)
+    /**
+     * What a history row says besides the move itself: why the saga moved ({@code kind}: STARTED, TRANSITION,
+     * TIMEOUT), on which message, with which commands (JSON), and a reason where there is one.
+     */
+    public record HistoryNote(String kind, UUID messageId, String messageType, String commandsJson, String reason) {
+    }
+
+    /**
+     * Inserts a new saga with its STARTED history row; false, and nothing written, if a saga of this type already
+     * exists for the business key.
+     */
+    public boolean insertStarted(UUID id, String type, String businessKey, SagaStatus status, String currentStep,
+                                 int version, String dataJson, UUID awaiting, String failureReason,
+                                 Instant deadlineAt, HistoryNote note) {
+        return jdbc.sql(INSERT_STARTED)
                 .param("id", id)
                 .param("type", type)
                 .param("businessKey", businessKey)
@@ -90,6 +125,10 @@ public class SagaRepository {
                 .param("awaiting", awaiting)
                 .param("failureReason", failureReason)
                 .param("deadlineAt", timestamp(deadlineAt))
+                .param("messageId", note.messageId())
+                .param("messageType", note.messageType())
+                .param("commands", note.commandsJson())
+                .param("reason", note.reason())
                 .update() == 1;
     }
 
@@ -119,10 +158,14 @@ public class SagaRepository {
         return jdbc.sql(FIND_BY_BUSINESS_KEY).param("businessKey", businessKey).query(SagaRepository::mapSaga).list();
     }
 
-    /** Moves the saga from {@code expectedVersion} to the next one; throws if someone else moved it first. */
-    public void update(UUID id, int expectedVersion, SagaStatus status, String currentStep, String dataJson,
-                       UUID awaiting, int attempt, String failureReason, Instant deadlineAt) {
-        int rows = jdbc.sql(UPDATE)
+    /**
+     * Moves the saga from {@code expectedVersion} (where it was {@code fromStatus}/{@code fromStep}) to the next
+     * version and appends the move's history row; throws if someone else moved it first.
+     */
+    public void move(UUID id, int expectedVersion, SagaStatus fromStatus, String fromStep, SagaStatus status,
+                     String currentStep, String dataJson, UUID awaiting, int attempt, String failureReason,
+                     Instant deadlineAt, HistoryNote note) {
+        int rows = jdbc.sql(MOVE)
                 .param("id", id)
                 .param("expectedVersion", expectedVersion)
                 .param("nextVersion", expectedVersion + 1)
@@ -133,12 +176,20 @@ public class SagaRepository {
                 .param("attempt", attempt)
                 .param("failureReason", failureReason)
                 .param("deadlineAt", timestamp(deadlineAt))
+                .param("kind", note.kind())
+                .param("fromStatus", fromStatus.name())
+                .param("fromStep", fromStep)
+                .param("messageId", note.messageId())
+                .param("messageType", note.messageType())
+                .param("commands", note.commandsJson())
+                .param("reason", note.reason())
                 .update();
         if (rows != 1) {
             throw new IllegalStateException("saga " + id + " is no longer at version " + expectedVersion);
         }
     }
 
+    /** A history row that records no move (an ignored message, a dead letter): the saga stays as it is. */
     public void appendHistory(UUID sagaId, String kind, int version, SagaStatus from, SagaStatus to, String fromStep,
                               String toStep, UUID messageId, String messageType, String commandsJson, String reason) {
         jdbc.sql(INSERT_HISTORY)

@@ -1,0 +1,118 @@
+package com.sagaworks.orchestrator.engine;
+
+import com.sagaworks.testing.TestInfrastructure;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A saga row and its history are written by one statement each time (start, move): the history never records a
+ * start that did not happen or a move that the version guard refused, and every move it records is the row's.
+ */
+@SpringBootTest
+@DirtiesContext
+class SagaRepositoryIT {
+
+    private static final String TYPE = "repository-test";
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        TestInfrastructure.register(registry, "orchestrator_repository");
+    }
+
+    @Autowired
+    SagaRepository sagas;
+    @Autowired
+    JdbcClient jdbc;
+
+    @Test
+    void aSecondStartForTheSameKeyWritesNeitherSagaNorHistory() {
+        String businessKey = UUID.randomUUID().toString();
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID event = UUID.randomUUID();
+
+        assertThat(start(first, businessKey, event)).isTrue();
+        assertThat(start(second, businessKey, UUID.randomUUID())).isFalse();
+
+        assertThat(jdbc.sql("SELECT count(*) FROM saga WHERE business_key = :key").param("key", businessKey)
+                .query(Long.class).single()).isEqualTo(1);
+        assertThat(history(second)).isEmpty();
+        assertThat(history(first)).singleElement().satisfies(row -> {
+            assertThat(row).containsEntry("kind", "STARTED").containsEntry("version", 1)
+                    .containsEntry("to_status", "RUNNING").containsEntry("to_step", "RESERVE_STOCK")
+                    .containsEntry("message_id", event).containsEntry("message_type", "OrderPlaced");
+            assertThat(row.get("from_status")).isNull();
+            assertThat(row.get("commands").toString()).contains("ReserveStock");
+        });
+    }
+
+    @Test
+    void aMoveRecordsWhereTheSagaWasAndWhereItWent() {
+        UUID saga = UUID.randomUUID();
+        start(saga, UUID.randomUUID().toString(), UUID.randomUUID());
+        UUID reply = UUID.randomUUID();
+
+        sagas.move(saga, 1, SagaStatus.RUNNING, "RESERVE_STOCK", SagaStatus.RUNNING, "CHARGE_PAYMENT", "{\"n\":2}",
+                UUID.randomUUID(), 1, null, Instant.now().plusSeconds(30),
+                new SagaRepository.HistoryNote("TRANSITION", reply, "StockReserved", "[]", null));
+
+        assertThat(sagas.find(saga)).get().satisfies(record -> {
+            assertThat(record.version()).isEqualTo(2);
+            assertThat(record.currentStep()).isEqualTo("CHARGE_PAYMENT");
+        });
+        assertThat(history(saga)).hasSize(2).last().satisfies(row -> assertThat(row)
+                .containsEntry("kind", "TRANSITION").containsEntry("version", 2)
+                .containsEntry("from_status", "RUNNING").containsEntry("to_status", "RUNNING")
+                .containsEntry("from_step", "RESERVE_STOCK").containsEntry("to_step", "CHARGE_PAYMENT")
+                .containsEntry("message_id", reply).containsEntry("message_type", "StockReserved"));
+    }
+
+    @Test
+    void aMoveFromAStaleVersionChangesNothingAndRecordsNothing() {
+        UUID saga = UUID.randomUUID();
+        start(saga, UUID.randomUUID().toString(), UUID.randomUUID());
+        sagas.move(saga, 1, SagaStatus.RUNNING, "RESERVE_STOCK", SagaStatus.RUNNING, "CHARGE_PAYMENT", "{}",
+                UUID.randomUUID(), 1, null, Instant.now().plusSeconds(30),
+                new SagaRepository.HistoryNote("TRANSITION", UUID.randomUUID(), "StockReserved", "[]", null));
+
+        assertThatThrownBy(() -> sagas.move(saga, 1, SagaStatus.RUNNING, "RESERVE_STOCK", SagaStatus.COMPENSATING,
+                "RESERVE_STOCK", "{}", UUID.randomUUID(), 1, "late", Instant.now().plusSeconds(30),
+                new SagaRepository.HistoryNote("TRANSITION", UUID.randomUUID(), "StockRejected", "[]", "late")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no longer at version 1");
+
+        assertThat(sagas.find(saga)).get().satisfies(record -> {
+            assertThat(record.version()).isEqualTo(2);
+            assertThat(record.status()).isEqualTo(SagaStatus.RUNNING);
+        });
+        assertThat(history(saga)).hasSize(2);
+    }
+
+    private boolean start(UUID saga, String businessKey, UUID event) {
+        return sagas.insertStarted(saga, TYPE, businessKey, SagaStatus.RUNNING, "RESERVE_STOCK", 1, "{}",
+                UUID.randomUUID(), null, Instant.now().plusSeconds(30), new SagaRepository.HistoryNote("STARTED",
+                        event, "OrderPlaced", "[{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"ReserveStock\"}]",
+                        null));
+    }
+
+    private List<Map<String, Object>> history(UUID saga) {
+        return jdbc.sql("""
+                        SELECT kind, version, from_status, to_status, from_step, to_step, message_id, message_type,
+                               commands::text AS commands
+                          FROM saga_history WHERE saga_id = :saga ORDER BY id
+                        """)
+                .param("saga", saga).query().listOfRows();
+    }
+}
