@@ -57,7 +57,7 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m2' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 3. inventory-service, ReserveStock: inbox, lock, reservation, StockReserved, stored reply
+-- 3. inventory-service, ReserveStock: inbox, lock, reservation, StockReserved queued and stored (one statement)
 SET search_path = inventory;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m2' || :r)::uuid, 'ReserveStock', 'inventory.commands') ON CONFLICT (message_id) DO NOTHING;
@@ -68,11 +68,12 @@ UPDATE product SET available = available - 1 WHERE sku = 'LOADGEN-' || lpad(:sku
 INSERT INTO reservation (saga_id, order_id, status, reason, rejected_skus, total_cents)
     VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'RESERVED', NULL, '{}', 100);
 INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents) VALUES (md5('saga' || :r)::uuid, 'LOADGEN-' || lpad(:sku::text, 4, '0'), 1, 100);
-INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
-    VALUES (md5('m3' || :r)::uuid, 'inventory.replies', 'saga', md5('saga' || :r), 'StockReserved',
-            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","lines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
-            CAST('{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
-    ON CONFLICT (id) DO NOTHING;
+WITH queued AS (
+    INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+        VALUES (md5('m3' || :r)::uuid, 'inventory.replies', 'saga', md5('saga' || :r), 'StockReserved',
+                CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","lines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
+                CAST('{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+        ON CONFLICT (id) DO NOTHING)
 UPDATE messaging_inbox SET replies = CAST('[{"id":"535d3127-1b94-4599-85d4-0050f657d9b2","topic":"inventory.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"StockReserved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"lines\":[{\"sku\":\"LOADGEN-0001\",\"quantity\":1,\"unitPriceCents\":100}],\"totalCents\":100}","headers":{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved"}}]' AS jsonb)
     WHERE message_id = md5('m2' || :r)::uuid;
 COMMIT;
@@ -103,7 +104,7 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m4' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 5. payment-service, ChargePayment: inbox, lock, account, ledger, PaymentCharged, stored reply
+-- 5. payment-service, ChargePayment: inbox, lock, account, ledger, PaymentCharged queued and stored (one statement)
 SET search_path = payment;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m4' || :r)::uuid, 'ChargePayment', 'payment.commands') ON CONFLICT (message_id) DO NOTHING;
@@ -113,11 +114,12 @@ SELECT customer_id, balance_cents FROM account WHERE customer_id = 'loadgen-' ||
 UPDATE account SET balance_cents = balance_cents - 100 WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') AND balance_cents >= 100;
 INSERT INTO payment_ledger (saga_id, order_id, customer_id, kind, amount_cents)
     VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'loadgen-' || lpad(:cust::text, 4, '0'), 'CHARGE', 100);
-INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
-    VALUES (md5('m5' || :r)::uuid, 'payment.replies', 'saga', md5('saga' || :r), 'PaymentCharged',
-            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","amountCents":100}' AS jsonb),
-            CAST('{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"af58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
-    ON CONFLICT (id) DO NOTHING;
+WITH queued AS (
+    INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+        VALUES (md5('m5' || :r)::uuid, 'payment.replies', 'saga', md5('saga' || :r), 'PaymentCharged',
+                CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","amountCents":100}' AS jsonb),
+                CAST('{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"af58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+        ON CONFLICT (id) DO NOTHING)
 UPDATE messaging_inbox SET replies = CAST('[{"id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","topic":"payment.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"PaymentCharged","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"amountCents\":100}","headers":{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged"}}]' AS jsonb)
     WHERE message_id = md5('m4' || :r)::uuid;
 COMMIT;
@@ -148,7 +150,7 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m6' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 7. order-service, ApproveOrder: inbox, order row lock, prices, CONFIRMED, OrderConfirmed + OrderApproved, stored reply
+-- 7. order-service, ApproveOrder: inbox, order row lock, prices, CONFIRMED, OrderConfirmed, OrderApproved queued and stored (one statement)
 SET search_path = orders;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m6' || :r)::uuid, 'ApproveOrder', 'order.commands') ON CONFLICT (message_id) DO NOTHING;
@@ -164,11 +166,12 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
             CAST('{"orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","totalCents":100,"confirmedAt":"2026-11-22T02:49:10.868714Z"}' AS jsonb),
             CAST('{"message-id":"c0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderConfirmed","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
-INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
-    VALUES (md5('m8' || :r)::uuid, 'order.replies', 'saga', md5('saga' || :r), 'OrderApproved',
-            CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb"}' AS jsonb),
-            CAST('{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"bf58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
-    ON CONFLICT (id) DO NOTHING;
+WITH queued AS (
+    INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+        VALUES (md5('m8' || :r)::uuid, 'order.replies', 'saga', md5('saga' || :r), 'OrderApproved',
+                CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb"}' AS jsonb),
+                CAST('{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","correlation-id":"bf58a9f3-95ec-377f-a160-95a875598a0a","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
+        ON CONFLICT (id) DO NOTHING)
 UPDATE messaging_inbox SET replies = CAST('[{"id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","topic":"order.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"OrderApproved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\"}","headers":{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved"}}]' AS jsonb)
     WHERE message_id = md5('m6' || :r)::uuid;
 COMMIT;

@@ -259,8 +259,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
         OutboxMessage row = outbox.toOutboxMessage(UUID.randomUUID(), reply,
                 Map.of(MessageHeaders.CORRELATION_ID, commandId.toString()));
-        outbox.enqueue(row);
-        inbox.storeReplies(commandId, List.of(row));
+        outbox.enqueueReply(commandId, row);
     }
 
     /**

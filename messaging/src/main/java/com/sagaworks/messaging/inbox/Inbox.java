@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * The {@code messaging_inbox} table: the ids of the messages this service has handled, written in the same
- * transaction as the handler's effect, and for a command the replies it produced. Runs only inside the caller's
+ * transaction as the handler's effect, and for a command the replies it produced (written with the reply's
+ * outbox row by {@link com.sagaworks.messaging.outbox.JdbcOutbox#enqueueReply}). Runs only inside the caller's
  * transaction, because an inbox row committed without its effect would make the consumer skip the message.
  */
 public class Inbox {
@@ -29,12 +30,6 @@ public class Inbox {
     private static final String SELECT_REPLIES = """
             SELECT replies::text
               FROM messaging_inbox
-             WHERE message_id = :messageId
-            """;
-
-    private static final String UPDATE_REPLIES = """
-            UPDATE messaging_inbox
-               SET replies = CAST(:replies AS jsonb)
              WHERE message_id = :messageId
             """;
 
@@ -100,19 +95,6 @@ public class Inbox {
                 .optional()
                 .map(text -> json.readValue(text, REPLIES))
                 .orElse(List.of());
-    }
-
-    /** Keeps the replies of a command handled in this transaction, for replay on a duplicate. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void storeReplies(UUID messageId, List<OutboxMessage> replies) {
-        requireTransaction();
-        int rows = jdbc.sql(UPDATE_REPLIES)
-                .param("messageId", messageId)
-                .param("replies", json.writeValueAsString(replies))
-                .update();
-        if (rows != 1) {
-            throw new IllegalStateException("no inbox row for message " + messageId + " to store its replies in");
-        }
     }
 
     /**

@@ -13,6 +13,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.databind.json.JsonMapper;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -26,6 +27,22 @@ public class JdbcOutbox implements Outbox {
             INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
             VALUES (:id, :topic, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb), CAST(:headers AS jsonb))
             ON CONFLICT (id) DO NOTHING
+            """;
+
+    /**
+     * A command's reply, queued and kept in the command's inbox row (for replay on a duplicate) by one statement:
+     * one round trip instead of two for every command a service answers.
+     */
+    private static final String INSERT_REPLY = """
+            WITH queued AS (
+                INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+                VALUES (:id, :topic, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb),
+                        CAST(:headers AS jsonb))
+                ON CONFLICT (id) DO NOTHING
+            )
+            UPDATE messaging_inbox
+               SET replies = CAST(:replies AS jsonb)
+             WHERE message_id = :commandId
             """;
 
     private final JdbcClient jdbc;
@@ -80,6 +97,32 @@ public class JdbcOutbox implements Outbox {
                 .param("headers", json.writeValueAsString(message.headers()))
                 .update();
         return rows == 1;
+    }
+
+    /**
+     * Queues {@code reply}, the answer to command {@code commandId} handled in this transaction, and stores it as
+     * the command's reply in its inbox row, where a duplicate of the command finds it (see
+     * {@link com.sagaworks.messaging.inbox.Inbox#replies}).
+     *
+     * @throws IllegalStateException if the command has no inbox row (the caller's transaction must then roll back)
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void enqueueReply(UUID commandId, OutboxMessage reply) {
+        requireTransaction();
+        int rows = jdbc.sql(INSERT_REPLY)
+                .param("id", reply.id())
+                .param("topic", reply.topic())
+                .param("aggregateType", reply.aggregateType())
+                .param("aggregateId", reply.aggregateId())
+                .param("type", reply.type())
+                .param("payload", reply.payload())
+                .param("headers", json.writeValueAsString(reply.headers()))
+                .param("replies", json.writeValueAsString(List.of(reply)))
+                .param("commandId", commandId)
+                .update();
+        if (rows != 1) {
+            throw new IllegalStateException("no inbox row for command " + commandId + " to store its reply in");
+        }
     }
 
     /**
