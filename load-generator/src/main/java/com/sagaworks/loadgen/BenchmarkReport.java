@@ -90,6 +90,17 @@ public final class BenchmarkReport {
         md.append("| CPU by process (s during the run) | %s |\n".formatted(run.get("cpuSeconds").toString()));
         md.append("| idle CPU (%% of one core, 10 s before the load) | %s |\n".formatted(
                 report.get("idleCpuPercentOfOneCore").toString()));
+        if (report.has("idleAfterLoadCpuPercentOfOneCore")) {
+            JsonNode idleAfter = report.get("idleAfterLoadCpuPercentOfOneCore");
+            double stackIdle = 0;
+            for (var field : idleAfter.properties()) {
+                if (!"load-generator".equals(field.getKey())) {
+                    stackIdle += field.getValue().asDouble();
+                }
+            }
+            md.append("| idle CPU after the load (%% of one core, 30 s, warm) | %.1f %% for the stack: %s |\n"
+                    .formatted(stackIdle, idleAfter.toString()));
+        }
         md.append("| highest rate sustained (find-max) | %.0f sagas/s |\n".formatted(best));
         md.append("| DB-only limit, one saga per transaction (pgbench, `saga.sql`, %d clients) | %.0f sagas/s |\n"
                 .formatted(pgbench.get("clients").asInt(), dbLimit));

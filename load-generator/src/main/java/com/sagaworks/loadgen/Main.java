@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class Main {
 
     private static final double IDLE_SECONDS = 10;
+    /** After the load: time for the drain's stragglers and the compilers to finish, then a longer idle window. */
+    private static final double SETTLE_SECONDS = 20;
+    private static final double IDLE_AFTER_SECONDS = 30;
     private static final double DRAIN_SECONDS = 40;
 
     private Main() {
@@ -94,6 +97,14 @@ public final class Main {
                 report.put("findMax", findMax);
                 System.out.printf("highest rate sustained without a growing backlog: %.0f sagas/s%n", best);
             }
+            // Idle as a deployment sees it most of the time: warm, after work, nothing arriving.
+            progress.printf("measuring idle CPU after the load: %.0f s settling, then %.0f s%n", SETTLE_SECONDS,
+                    IDLE_AFTER_SECONDS);
+            Thread.sleep((long) (SETTLE_SECONDS * 1000));
+            Map<String, Double> afterBefore = cpu.sample();
+            Thread.sleep((long) (IDLE_AFTER_SECONDS * 1000));
+            report.put("idleAfterLoadCpuPercentOfOneCore",
+                    scale(difference(cpu.sample(), afterBefore), 100 / IDLE_AFTER_SECONDS));
         }
         Files.createDirectories(options.out());
         Files.writeString(options.out().resolve("report.json"),
