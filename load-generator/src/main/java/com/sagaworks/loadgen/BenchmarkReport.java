@@ -136,6 +136,8 @@ public final class BenchmarkReport {
                 - **CPU per saga**: `utime+stime` from `/proc/<pid>/stat` of the four service JVMs, the broker and
                   PostgreSQL (postmaster, its backends, and the exited backends it reaped), before and after the run,
                   divided by the completed sagas. The load generator's own CPU is reported but not counted.
+                - **Idle CPU**: the same counters over 10 s just after the stack reported healthy (its JIT compilers
+                  still busy), and over 30 s from 20 s after the last phase drained (warm, nothing arriving).
                 - **DB-only limit**: `load-generator/pgbench/saga.sql` replays one successful saga's SQL as taken from the
                   statement log of a real saga (same statements, same transaction boundaries, one message per
                   transaction, outbox rows deleted one by one) against the same PostgreSQL, in a database whose four
