@@ -42,6 +42,9 @@ public class OutboxRelayAutoConfiguration {
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "outbox-relay");
+        // A round appends all its rows and then waits for their acknowledgements, so lingering batches nothing more;
+        // Kafka's default (5 ms since 4.0) would only delay every round, hence every hop of a saga. Settable.
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
         MessagingProperties.Relay relay = properties.relay();
         return new OutboxRelay(dataSource, json, new DefaultKafkaProducerFactory<>(config), relay.batchSize(),
                 relay.pollInterval(), relay.leaseTtl(), metrics);

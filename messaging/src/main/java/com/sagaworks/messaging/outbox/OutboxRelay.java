@@ -147,6 +147,11 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
         }
     }
 
+    /** The configuration the relay's producer is created with (timeouts bounded to the lease), for inspection. */
+    public Map<String, Object> producerConfiguration() {
+        return Map.copyOf(producerFactory.getConfigurationProperties());
+    }
+
     private static String ownerName() {
         return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
     }
