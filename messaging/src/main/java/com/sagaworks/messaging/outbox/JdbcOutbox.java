@@ -33,13 +33,7 @@ public class JdbcOutbox implements Outbox {
      * A command's reply, queued and kept in the command's inbox row (for replay on a duplicate) by one statement:
      * one round trip instead of two for every command a service answers.
      */
-    private static final String INSERT_REPLY = """
-            WITH queued AS (
-                INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
-                VALUES (:id, :topic, :aggregateType, :aggregateId, :type, CAST(:payload AS jsonb),
-                        CAST(:headers AS jsonb))
-                ON CONFLICT (id) DO NOTHING
-            )
+    private static final String INSERT_REPLY = "WITH queued AS (\n" + INSERT + ")\n" + """
             UPDATE messaging_inbox
                SET replies = CAST(:replies AS jsonb)
              WHERE message_id = :commandId
@@ -87,14 +81,7 @@ public class JdbcOutbox implements Outbox {
     @Transactional(propagation = Propagation.MANDATORY)
     public boolean enqueue(OutboxMessage message) {
         requireTransaction();
-        int rows = jdbc.sql(INSERT)
-                .param("id", message.id())
-                .param("topic", message.topic())
-                .param("aggregateType", message.aggregateType())
-                .param("aggregateId", message.aggregateId())
-                .param("type", message.type())
-                .param("payload", message.payload())
-                .param("headers", json.writeValueAsString(message.headers()))
+        int rows = withRow(jdbc.sql(INSERT), message)
                 .update();
         return rows == 1;
     }
@@ -109,20 +96,25 @@ public class JdbcOutbox implements Outbox {
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueueReply(UUID commandId, OutboxMessage reply) {
         requireTransaction();
-        int rows = jdbc.sql(INSERT_REPLY)
-                .param("id", reply.id())
-                .param("topic", reply.topic())
-                .param("aggregateType", reply.aggregateType())
-                .param("aggregateId", reply.aggregateId())
-                .param("type", reply.type())
-                .param("payload", reply.payload())
-                .param("headers", json.writeValueAsString(reply.headers()))
+        int rows = withRow(jdbc.sql(INSERT_REPLY), reply)
                 .param("replies", json.writeValueAsString(List.of(reply)))
                 .param("commandId", commandId)
                 .update();
         if (rows != 1) {
             throw new IllegalStateException("no inbox row for command " + commandId + " to store its reply in");
         }
+    }
+
+    /** Binds the outbox row's columns, as {@link #INSERT} names them. */
+    private JdbcClient.StatementSpec withRow(JdbcClient.StatementSpec statement, OutboxMessage row) {
+        return statement
+                .param("id", row.id())
+                .param("topic", row.topic())
+                .param("aggregateType", row.aggregateType())
+                .param("aggregateId", row.aggregateId())
+                .param("type", row.type())
+                .param("payload", row.payload())
+                .param("headers", json.writeValueAsString(row.headers()));
     }
 
     /**
