@@ -14,11 +14,10 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -89,7 +88,7 @@ class AdminBrowserIT extends AdminITSupport {
         screenshot("01-login");
         navigateBy(By.cssSelector("button[type=submit]"));
 
-        await().atMost(WAIT).until(() -> {
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
             browser.navigate().refresh();
             return browser.findElements(By.id("attention")).stream()
                     .anyMatch(e -> e.getText().contains(saga.toString()) && e.getText().contains("no reply since"));
@@ -125,7 +124,7 @@ class AdminBrowserIT extends AdminITSupport {
         reply(reserve, new StockReserved(saga, List.of(new PricedLine("SKU-1", 2, 1500)), 3000));
         reply(awaitCommand(saga, "ChargePayment"), new PaymentCharged(saga, 3000));
         reply(awaitCommand(saga, "ApproveOrder"), new OrderApproved(saga));
-        await().atMost(WAIT).until(() -> {
+        await().atMost(WAIT).ignoreExceptionsInstanceOf(WebDriverException.class).until(() -> {
             browser.navigate().refresh();
             return "COMPLETED".equals(browser.findElement(By.id("status")).getText());
         });
@@ -137,13 +136,17 @@ class AdminBrowserIT extends AdminITSupport {
     /**
      * Clicks a link or submit button and waits until the browser shows the page it leads to: a click returns
      * before the navigation it starts has finished, so reading the next page right away can still see the old one.
+     * The old page is marked with a script variable; the wait ends when a fully loaded document without the mark
+     * is shown. While the browser swaps documents, chromedriver can answer any command with an error (a stale
+     * element, "Node with given id does not belong to the document", no execution context), so those are retried
+     * until the deadline rather than read as a failure.
      */
     private void navigateBy(By target) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        JavascriptExecutor script = (JavascriptExecutor) browser;
+        script.executeScript("window.sagaworksOldPage = true");
         browser.findElement(target).click();
-        WebDriverWait wait = new WebDriverWait(browser, WAIT);
-        wait.until(ExpectedConditions.stalenessOf(page));
-        wait.until(driver -> "complete".equals(((JavascriptExecutor) driver).executeScript("return document.readyState")));
+        new WebDriverWait(browser, WAIT).ignoring(WebDriverException.class).until(driver -> Boolean.TRUE.equals(
+                script.executeScript("return window.sagaworksOldPage === undefined && document.readyState === 'complete'")));
     }
 
     private void screenshot(String name) throws IOException {
