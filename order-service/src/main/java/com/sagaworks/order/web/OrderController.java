@@ -10,6 +10,7 @@ import com.sagaworks.order.placement.OrderPlacement;
 import com.sagaworks.order.placement.Placement;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
 import io.swagger.v3.oas.annotations.headers.Header;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -21,6 +22,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.slf4j.MDC;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -36,12 +38,16 @@ import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
  * The order API for placement clients. Placing answers 202 at once: the order is PENDING until the
  * place-order saga confirms or cancels it, which {@code GET /orders/{id}} shows, at once or after waiting for
- * it ({@code ?wait=}), and {@code GET /orders/{id}/events} streams. Every operation acts for the authenticated
+ * it ({@code ?wait=}), and {@code GET /orders/{id}/events} streams. A placement with {@code Prefer: wait=N}
+ * waits for the outcome itself. Every operation acts for the authenticated
  * {@link ApiClient} and sees only its orders.
  */
 @Tag(name = "Orders", description = "Place orders, follow them to their outcome, list and cancel them.")
@@ -79,12 +85,35 @@ class OrderController {
             plus `Idempotent-Replayed: true`; `status` is the order's status now. The same key with a \
             different request is refused with `422` (`urn:sagaworks:problem:idempotency-key-reused`) and \
             nothing is created. Concurrent requests with one key create exactly one order. After a timeout or \
-            a `503`, retry with the same key.""")
-    @ApiResponse(responseCode = "202", description = "Order created, or the replay of the key's earlier request",
+            a `503`, retry with the same key.
+
+            **Waiting for the outcome (RFC 7240).** With `Prefer: wait=10` the answer waits up to that many \
+            seconds (at most 30) for the order to become final: `201` with the whole order (as \
+            `GET /orders/{id}` shows it) as soon as it is CONFIRMED or CANCELLED, or the usual `202` with its \
+            status when the wait is over first. `Preference-Applied: wait=N` tells how long the server was \
+            prepared to wait. One request instead of a placement and a long poll. Other preferences, and a \
+            `wait` that is not a number of seconds, are ignored (RFC 7240): the answer is then the immediate \
+            `202` without `Preference-Applied`. A replay of the key waits the same way.""",
+            parameters = @Parameter(name = PreferWait.PREFER, in = ParameterIn.HEADER, required = false,
+                    description = "`wait=N`: wait up to N seconds (at most 30) for the final status",
+                    schema = @Schema(type = "string", example = "wait=10")))
+    @ApiResponse(responseCode = "201", description = "With `Prefer: wait`: the order became final within the wait",
+            headers = {
+                    @Header(name = "Location", description = "`/orders/{orderId}`", schema = @Schema(type = "string")),
+                    @Header(name = PreferWait.PREFERENCE_APPLIED, description = "`wait=N`, the wait granted",
+                            schema = @Schema(type = "string")),
+                    @Header(name = IDEMPOTENT_REPLAYED, description = "`true` for the replay of a key",
+                            schema = @Schema(type = "string"))},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = OrderView.class)))
+    @ApiResponse(responseCode = "202", description = "Order created, or the replay of the key's earlier request"
+            + " (with `Prefer: wait`: the wait ended with the order still PENDING)",
             headers = {
                     @Header(name = "Location", description = "`/orders/{orderId}`", schema = @Schema(type = "string")),
                     @Header(name = IDEMPOTENT_REPLAYED, description = "`true` when the key had already placed this"
-                            + " order and nothing new was created; absent otherwise", schema = @Schema(type = "string"))})
+                            + " order and nothing new was created; absent otherwise", schema = @Schema(type = "string")),
+                    @Header(name = PreferWait.PREFERENCE_APPLIED, description = "`wait=N` when the answer waited"
+                            + " (`Prefer: wait`); absent otherwise", schema = @Schema(type = "string"))},
+            content = @Content(mediaType = MediaType.APPLICATION_JSON_VALUE, schema = @Schema(implementation = OrderAccepted.class)))
     @ApiResponse(responseCode = "400", ref = "InvalidRequest")
     @ApiResponse(responseCode = "401", ref = "Unauthenticated")
     @ApiResponse(responseCode = "413", ref = "RequestTooLarge")
@@ -101,16 +130,66 @@ class OrderController {
                     + " (a UUID is a good choice) and reused for every retry of that attempt", required = true)
             @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
             @Valid @RequestBody PlaceOrderRequest request) {
+        Placement placed = placeFor(client, idempotencyKey, request);
+        return accepted(placed, null).body(new OrderAccepted(placed.orderId().value(), placed.status()));
+    }
+
+    /**
+     * {@code POST /orders} with a {@code Prefer} header: the same placement, then, when it asks for a usable
+     * {@code wait}, the long poll's wait for the final status within the same request. Its own handler so that a
+     * placement without the header stays synchronous (no async dispatch); documented with {@link #place}.
+     */
+    @Operation(hidden = true)
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, headers = PreferWait.PREFER)
+    DeferredResult<ResponseEntity<?>> placeAndWait(
+            @AuthenticationPrincipal ApiClient client,
+            @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
+            @RequestHeader(PreferWait.PREFER) List<String> prefer,
+            @Valid @RequestBody PlaceOrderRequest request) {
+        Placement placed = placeFor(client, idempotencyKey, request);
+        Optional<Duration> wait = PreferWait.parse(prefer, properties.maxWait());
+        if (wait.isEmpty() || wait.get().isZero()) {
+            DeferredResult<ResponseEntity<?>> now = new DeferredResult<>();
+            now.setResult(accepted(placed, null).body(new OrderAccepted(placed.orderId().value(), placed.status())));
+            return now;
+        }
+        String applied = PreferWait.applied(wait.get());
+        try (MDC.MDCCloseable ignored = MDC.putCloseable("orderId", placed.orderId().toString())) {
+            return waits.await(placed.orderId(), client, wait.get(), order -> order.status().isFinal()
+                    ? created(placed, applied).body(OrderView.of(order))
+                    : accepted(placed, applied).body(new OrderAccepted(order.id().value(), order.status())));
+        }
+    }
+
+    private Placement placeFor(ApiClient client, String idempotencyKey, PlaceOrderRequest request) {
         IdempotencyKey key = new IdempotencyKey(idempotencyKey);
         client.requireMayActFor(CustomerId.of(request.customerId()));
-        Placement placed = placement.place(client.id(), key, request.toCommand());
-        // A replay answers exactly like the first request did (202, same id and location) so a client
-        // that lost the first answer cannot tell the difference, except by the header.
-        ResponseEntity.BodyBuilder answer = ResponseEntity.accepted().location(URI.create("/orders/" + placed.orderId()));
+        return placement.place(client.id(), key, request.toCommand());
+    }
+
+    /**
+     * A replay answers exactly like the first request did (202, same id and location) so a client that lost the
+     * first answer cannot tell the difference, except by the header.
+     *
+     * @param applied the {@code Preference-Applied} value, or null when the answer did not wait
+     */
+    private static ResponseEntity.BodyBuilder accepted(Placement placed, String applied) {
+        return headers(ResponseEntity.accepted(), placed, applied);
+    }
+
+    private static ResponseEntity.BodyBuilder created(Placement placed, String applied) {
+        return headers(ResponseEntity.status(HttpStatus.CREATED), placed, applied);
+    }
+
+    private static ResponseEntity.BodyBuilder headers(ResponseEntity.BodyBuilder answer, Placement placed, String applied) {
+        answer.location(URI.create("/orders/" + placed.orderId()));
         if (placed.replayed()) {
             answer.header(IDEMPOTENT_REPLAYED, "true");
         }
-        return answer.body(new OrderAccepted(placed.orderId().value(), placed.status()));
+        if (applied != null) {
+            answer.header(PreferWait.PREFERENCE_APPLIED, applied);
+        }
+        return answer;
     }
 
     @Operation(summary = "Get an order, optionally waiting for its outcome", description = """

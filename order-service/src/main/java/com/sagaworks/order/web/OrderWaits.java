@@ -9,9 +9,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
- * The long poll behind {@code GET /orders/{id}?wait=}: answers as soon as the order is final (CONFIRMED or
+ * The long poll behind {@code GET /orders/{id}?wait=} and {@code POST /orders} with {@code Prefer: wait=}: answers as soon as the order is final (CONFIRMED or
  * CANCELLED) or when the wait is over, whichever comes first. The request thread is released meanwhile
  * (Spring MVC async); the answer is written from the thread that learns of the change, or from the
  * container's timeout.
@@ -29,25 +30,34 @@ class OrderWaits {
 
     /** @throws OrderNotFoundException when {@code client} has no such order */
     DeferredResult<OrderView> await(OrderId id, ApiClient client, Duration wait) {
+        return await(id, client, wait, OrderView::of);
+    }
+
+    /**
+     * @param answer makes the answer from the order as it is when the wait ends: final, or as it is at the end of
+     *               the wait
+     * @throws OrderNotFoundException when {@code client} has no such order
+     */
+    <T> DeferredResult<T> await(OrderId id, ApiClient client, Duration wait, Function<Order, T> answer) {
         long waitMillis = wait.toMillis();
         // Below a millisecond is no wait: a timeout of 0 would mean "never time out" to the servlet container.
         if (waitMillis <= 0) {
-            DeferredResult<OrderView> now = new DeferredResult<>();
-            now.setResult(OrderView.of(visible(id, client)));
+            DeferredResult<T> now = new DeferredResult<>();
+            now.setResult(answer.apply(visible(id, client)));
             return now;
         }
-        DeferredResult<OrderView> result = new DeferredResult<>(waitMillis);
+        DeferredResult<T> result = new DeferredResult<>(waitMillis);
         // Watch first, then read: a change committed in between is in the read or announced after the watch.
         OrderWatchers.Registration registration = watchers.watch(id, order -> {
             if (order.status().isFinal() && client.mayRead(order)) {
-                result.setResult(OrderView.of(order));
+                result.setResult(answer.apply(order));
             }
         });
         // Runs however the request ends: answered, timed out, failed, or the client went away.
         result.onCompletion(registration::close);
         result.onTimeout(() -> {
             try {
-                result.setResult(OrderView.of(visible(id, client)));
+                result.setResult(answer.apply(visible(id, client)));
             } catch (RuntimeException e) {
                 result.setErrorResult(e);
             }
@@ -60,7 +70,7 @@ class OrderWaits {
             throw e;
         }
         if (current.status().isFinal()) {
-            result.setResult(OrderView.of(current));
+            result.setResult(answer.apply(current));
         }
         return result;
     }

@@ -145,6 +145,11 @@ class ClientAccessIT extends OrderServiceITSupport {
         assertThat(api.get("openapi").asString()).startsWith("3.");
         assertThat(api.at("/paths/~1orders/post/parameters").toString()).contains("Idempotency-Key");
         assertThat(api.at("/paths/~1orders/post/responses/202/headers").has("Idempotent-Replayed")).isTrue();
+        assertThat(api.at("/paths/~1orders/post/parameters").toString()).as("the waiting placement, documented once")
+                .contains("Prefer");
+        assertThat(api.at("/paths/~1orders/post/responses/201/content/application~1json/schema/$ref").asString())
+                .isEqualTo("#/components/schemas/Order");
+        assertThat(api.at("/paths/~1orders/post/responses/202/headers").has("Preference-Applied")).isTrue();
         assertThat(api.at("/paths").has("/orders/{orderId}/cancel")).isTrue();
         assertThat(api.at("/paths").has("/orders/{orderId}/events")).isTrue();
         assertThat(api.at("/components/securitySchemes/apiKey/name").asString()).isEqualTo("X-Api-Key");

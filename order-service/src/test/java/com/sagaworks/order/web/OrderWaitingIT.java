@@ -21,6 +21,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -161,6 +162,97 @@ class OrderWaitingIT extends OrderServiceITSupport {
     }
 
     @Test
+    void aPlacementThatPrefersToWaitAnswersWithTheConfirmedOrder() throws Exception {
+        String key = newKey();
+        long start = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> waiting = placeAsync(key, orderBody("alice", Map.of("SKU-KETTLE", 3)),
+                "return=minimal, wait=25");
+        await().atMost(TIMEOUT).until(() -> watchers.watching() == 1);
+        UUID orderId = orderWithKey(key);
+
+        approve(orderId, "SKU-KETTLE", 3, 700);
+
+        HttpResponse<String> response = waiting.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.headers().firstValue("Location")).contains("/orders/" + orderId);
+        assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=25");
+        assertThat(response.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        JsonNode order = json(response);
+        assertThat(order.get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(order.get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(order.get("totalCents").asLong()).isEqualTo(2100);
+        assertThat(order.get("lines").get(0).get("unitPriceCents").asLong()).isEqualTo(700);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("answered on the change").isLessThan(Duration.ofSeconds(20));
+        assertThat(count("SELECT count(*) FROM orders WHERE idempotency_key = :key", Map.of("key", key))).isOne();
+    }
+
+    @Test
+    void aPlacementWhoseWaitEndsFirstAnswersAcceptedAndPending() {
+        String key = newKey();
+        long start = System.nanoTime();
+
+        HttpResponse<String> response = place(key, orderBody("carol", Map.of("SKU-SPOON", 1)), "wait=1");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        assertThat(response.headers().firstValue("Preference-Applied")).contains("wait=1");
+        UUID orderId = orderWithKey(key);
+        assertThat(response.headers().firstValue("Location")).contains("/orders/" + orderId);
+        assertThat(json(response).get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(json(response).get("status").asString()).isEqualTo("PENDING");
+        assertThat(statusOf(orderId)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aReplayOfAFinalOrderThatPrefersToWaitAnswersAtOnceWithTheOrder() {
+        String key = newKey();
+        String body = orderBody("erin", Map.of("SKU-JUG", 2));
+        UUID orderId = UUID.fromString(json(place(key, body, "wait=0")).get("orderId").asString());
+        jdbc.sql("UPDATE orders SET status = 'CANCELLED', reason = 'OUT_OF_STOCK', version = version + 1 WHERE id = :id")
+                .param("id", orderId).update();
+        long start = System.nanoTime();
+
+        HttpResponse<String> replay = place(key, body, "wait=25");
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(replay.statusCode()).as(replay.body()).isEqualTo(201);
+        assertThat(replay.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(json(replay).get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(json(replay).get("reason").asString()).isEqualTo("OUT_OF_STOCK");
+        assertThat(count("SELECT count(*) FROM orders WHERE idempotency_key = :key", Map.of("key", key))).isOne();
+    }
+
+    @ParameterizedTest(name = "Prefer: {0}")
+    @ValueSource(strings = {"wait=0", "wait=soon", "wait=-1", "respond-async", "return=representation"})
+    void aPlacementWithoutAUsableWaitAnswersAtOnceAsUsual(String prefer) {
+        String key = newKey();
+        long start = System.nanoTime();
+
+        HttpResponse<String> response = place(key, orderBody("frank", Map.of("SKU-TRAY", 1)), prefer);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Preference-Applied")).isEmpty();
+        UUID orderId = orderWithKey(key);
+        assertThat(json(response).get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(json(response).get("status").asString()).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aPlacementThatPrefersToWaitIsStillValidatedAndChangesNothingWhenRefused() {
+        HttpResponse<String> noKey = send(request(DEMO_SHOP_KEY, "/orders").header("Content-Type", "application/json")
+                .header("Prefer", "wait=25").POST(HttpRequest.BodyPublishers.ofString(orderBody("gina", Map.of("SKU-X", 1))))
+                .build());
+        HttpResponse<String> badBody = place(newKey(), "{\"customerId\": \"gina\", \"lines\": []}", "wait=25");
+
+        assertThat(noKey.statusCode()).as(noKey.body()).isEqualTo(400);
+        assertThat(badBody.statusCode()).as(badBody.body()).isEqualTo(400);
+        assertThat(json(badBody).get("type").asString()).isEqualTo("urn:sagaworks:problem:invalid-request");
+        assertThat(count("SELECT count(*) FROM orders WHERE customer_id = 'gina'")).isZero();
+        assertThat(watchers.watching()).isZero();
+    }
+
+    @Test
     void theEventStreamSendsPendingThenConfirmedAndEnds() throws Exception {
         UUID orderId = placeOrder("grace", Map.of("SKU-CAP", 4));
         EventStream stream = openStream(DEMO_SHOP_KEY, orderId);
@@ -223,6 +315,25 @@ class OrderWaitingIT extends OrderServiceITSupport {
     private void approve(UUID orderId, String sku, int quantity, long unitPriceCents) {
         kafka.send(new ApproveOrder(SagaId.random(), OrderId.of(orderId),
                 List.of(new PricedLine(sku, quantity, unitPriceCents)), quantity * unitPriceCents));
+    }
+
+    private HttpRequest placement(String idempotencyKey, String body, String prefer) {
+        return request(DEMO_SHOP_KEY, "/orders").header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey).header("Prefer", prefer)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private HttpResponse<String> place(String idempotencyKey, String body, String prefer) {
+        return send(placement(idempotencyKey, body, prefer));
+    }
+
+    private CompletableFuture<HttpResponse<String>> placeAsync(String idempotencyKey, String body, String prefer) {
+        return STREAMING.sendAsync(placement(idempotencyKey, body, prefer), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private UUID orderWithKey(String idempotencyKey) {
+        return jdbc.sql("SELECT id FROM orders WHERE idempotency_key = :key").param("key", idempotencyKey)
+                .query(UUID.class).single();
     }
 
     private CompletableFuture<HttpResponse<String>> getAsync(String path) {
