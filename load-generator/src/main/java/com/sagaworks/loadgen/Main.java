@@ -40,7 +40,7 @@ public final class Main {
             seed(options, catalog);
         }
         PrintStream progress = System.err;
-        OrderClient client = new OrderClient(options.orderService(), options.apiKey());
+        OrderClient client = new OrderClient(options.orderService(), options.apiKey(), options.await());
         LoadPhase phase = new LoadPhase(client, options.mix(), catalog, progress);
         ProcessCpu cpu = new ProcessCpu(options.postgresPort(), options.dataDirectory());
         Map<String, Object> report = new LinkedHashMap<>();
@@ -251,6 +251,7 @@ public final class Main {
         settings.put("durationSeconds", options.durationSeconds());
         settings.put("warmupSeconds", options.warmupSeconds());
         settings.put("mix", options.mix().weights().toString());
+        settings.put("await", options.await().option());
         settings.put("products", options.products());
         settings.put("customers", options.customers());
         settings.put("findMax", options.findMax());

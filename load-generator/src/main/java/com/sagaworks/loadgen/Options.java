@@ -12,12 +12,12 @@ record Options(URI orderService, List<URI> metricsServices, String apiKey, doubl
                double warmupSeconds, OrderMix mix, boolean findMax, double findMaxStart, double findMaxStep,
                double findMaxLimit, double findMaxStepSeconds, String postgresHost, int postgresPort,
                String postgresUser, String postgresPassword, boolean seed, int products, int customers,
-               String kafka, String dataDirectory, Path out) {
+               String kafka, String dataDirectory, Path out, OrderClient.Await await) {
 
     private static final Set<String> NAMES = Set.of("--order-service", "--metrics-services", "--api-key", "--rate",
             "--duration", "--warmup", "--mix", "--find-max", "--find-max-start", "--find-max-step", "--find-max-limit",
             "--find-max-step-seconds", "--postgres-host", "--postgres-port", "--postgres-user", "--postgres-password",
-            "--seed", "--products", "--customers", "--kafka", "--data-dir", "--out");
+            "--seed", "--products", "--customers", "--kafka", "--data-dir", "--out", "--await");
 
     static final String USAGE = """
             Usage: java -jar load-generator/target/load-generator.jar [--name=value ...]
@@ -26,6 +26,8 @@ record Options(URI orderService, List<URI> metricsServices, String apiKey, doubl
               --duration=60              seconds of measured load
               --warmup=10                seconds at the same rate before measuring (0: none)
               --mix=success:90,declined:5,out-of-stock:5
+              --await=prefer             prefer: POST /orders with Prefer: wait=30 (one request per order);
+                                         long-poll: POST answered at once, then GET /orders/{id}?wait=PT30S
               --find-max=false           also step the rate up to find the highest rate sustained without backlog
               --find-max-start=100 --find-max-step=50 --find-max-limit=1500 --find-max-step-seconds=20
               --order-service=http://127.0.0.1:8080
@@ -73,7 +75,8 @@ record Options(URI orderService, List<URI> metricsServices, String apiKey, doubl
                 (int) positive(values, "--customers", "500"),
                 values.getOrDefault("--kafka", "127.0.0.1:9092"),
                 Path.of(values.getOrDefault("--data-dir", "local-stack-data")).toAbsolutePath().normalize().toString(),
-                Path.of(values.getOrDefault("--out", "load-generator/target/benchmark")));
+                Path.of(values.getOrDefault("--out", "load-generator/target/benchmark")),
+                OrderClient.Await.parse(values.getOrDefault("--await", "prefer")));
     }
 
     private static double positive(Map<String, String> values, String name, String fallback) {

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -13,10 +14,39 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Places an order and waits for its final status with order-service's long poll, never by polling in a loop. */
+/**
+ * Places an order and learns its final status without polling in a loop: by default in the same request
+ * ({@code Prefer: wait=30}, one request per order), or, with {@link Await#LONG_POLL}, with a placement answered at
+ * once and a long poll ({@code GET /orders/{id}?wait=PT30S}) after it.
+ */
 final class OrderClient {
 
-    /** What one order came to. {@code acceptedNanos} is when the 202 arrived, {@code finishedNanos} the final status. */
+    /** How the final status is awaited. */
+    enum Await {
+        /** {@code POST /orders} with {@code Prefer: wait=30}: the placement answers with the final order. */
+        PREFER,
+        /** {@code POST /orders} answered at once, then {@code GET /orders/{id}?wait=PT30S}. */
+        LONG_POLL;
+
+        static Await parse(String text) {
+            return switch (text) {
+                case "prefer" -> PREFER;
+                case "long-poll" -> LONG_POLL;
+                default -> throw new IllegalArgumentException("--await must be prefer or long-poll, got " + text);
+            };
+        }
+
+        String option() {
+            return this == PREFER ? "prefer" : "long-poll";
+        }
+    }
+
+    /**
+     * What one order came to. {@code acceptedNanos} is when order-service accepted it: when the 202 arrived, or,
+     * for an order that came back final from a waiting placement, that answer's arrival less the order's own time
+     * from creation to its final update (order-service's clock); {@code finishedNanos} is when the final status
+     * arrived.
+     */
     record Result(Outcome outcome, long acceptedNanos, long finishedNanos) {
     }
 
@@ -32,10 +62,12 @@ final class OrderClient {
     private final HttpClient http;
     private final URI base;
     private final String apiKey;
+    private final Await await;
 
-    OrderClient(URI base, String apiKey) {
+    OrderClient(URI base, String apiKey, Await await) {
         this.base = base;
         this.apiKey = apiKey;
+        this.await = await;
         // virtual threads: thousands of open long polls cost no platform threads in the load generator
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
@@ -55,25 +87,46 @@ final class OrderClient {
         String body = JSON.writeValueAsString(java.util.Map.of(
                 "customerId", customerId,
                 "lines", java.util.List.of(java.util.Map.of("sku", sku, "quantity", quantity))));
-        HttpRequest request = HttpRequest.newBuilder(base.resolve("/orders"))
-                .timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/orders"))
                 .header("X-Api-Key", apiKey)
                 .header("Idempotency-Key", idempotencyKey)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
-            long accepted = System.nanoTime();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (await == Await.PREFER) {
+            request.timeout(WAIT.plusSeconds(10)).header("Prefer", "wait=" + WAIT.toSeconds());
+        } else {
+            request.timeout(Duration.ofSeconds(30));
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+            long now = System.nanoTime();
             if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
                 return later(() -> place(customerId, sku, quantity, idempotencyKey, attempt + 1));
+            }
+            if (response.statusCode() == 201 && await == Await.PREFER) {
+                return CompletableFuture.completedFuture(finalResult(JSON.readTree(response.body()), now));
             }
             if (response.statusCode() != 202) {
                 throw new IllegalStateException("POST /orders answered " + response.statusCode() + ": "
                         + abbreviate(response.body()));
             }
+            // Accepted at once, or a waiting placement whose wait ended first: the long poll takes over.
             String orderId = JSON.readTree(response.body()).get("orderId").asString();
-            return awaitFinal(orderId, accepted, 1);
+            return awaitFinal(orderId, now, 1);
         });
+    }
+
+    /** A final order that came back from a waiting placement, timed by its own creation and final update. */
+    private static Result finalResult(JsonNode order, long arrivedNanos) {
+        Duration placedToFinal = Duration.between(Instant.parse(order.get("createdAt").asString()),
+                Instant.parse(order.get("updatedAt").asString()));
+        long accepted = arrivedNanos - Math.max(0, placedToFinal.toNanos());
+        return new Result(outcomeOf(order), accepted, arrivedNanos);
+    }
+
+    private static Outcome outcomeOf(JsonNode order) {
+        JsonNode reason = order.get("reason");
+        String reasonText = reason == null || reason.isNull() ? null : reason.asString();
+        return Outcome.of(order.get("status").asString(), reasonText);
     }
 
     private CompletableFuture<Result> awaitFinal(String orderId, long acceptedNanos, int attempt) {
@@ -94,9 +147,7 @@ final class OrderClient {
             JsonNode order = JSON.readTree(response.body());
             String status = order.get("status").asString();
             if (!"PENDING".equals(status)) {
-                JsonNode reason = order.get("reason");
-                String reasonText = reason == null || reason.isNull() ? null : reason.asString();
-                return CompletableFuture.completedFuture(new Result(Outcome.of(status, reasonText), acceptedNanos, now));
+                return CompletableFuture.completedFuture(new Result(outcomeOf(order), acceptedNanos, now));
             }
             if (attempt >= MAX_ATTEMPTS) {
                 throw new IllegalStateException("order " + orderId + " still PENDING after " + attempt + " waits");
