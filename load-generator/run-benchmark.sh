@@ -5,7 +5,7 @@
 #
 #   load-generator/run-benchmark.sh [--rate=40] [--duration=60] [--warmup=60] [--find-max=true] [--find-max-start=20]
 #                                   [--find-max-step=20] [--find-max-limit=1500] [--find-max-step-seconds=20]
-#                                   [--pgbench-seconds=30] [--pgbench-clients=8]
+#                                   [--pgbench-seconds=30] [--pgbench-clients=8] [--await=prefer|long-poll]
 #                                   [--data-dir=DIR] [--postgres-port=5432] [--kafka-port=9092]
 #
 # Needs a JDK 21+ (JAVA_HOME or java on the PATH) and pgbench (PG_BIN, default /usr/lib/postgresql/15/bin).
@@ -24,6 +24,8 @@ find_max_limit=1500
 find_max_step_seconds=20
 pgbench_seconds=30
 pgbench_clients=8
+# prefer: one request per order (POST /orders with Prefer: wait=30); long-poll: the placement, then GET ?wait=
+await=prefer
 data_dir=""
 postgres_port=5432
 kafka_port=9092
@@ -38,6 +40,7 @@ for arg in "$@"; do
         --find-max-limit=*) find_max_limit="${arg#*=}" ;;
         --find-max-step-seconds=*) find_max_step_seconds="${arg#*=}" ;;
         --pgbench-seconds=*) pgbench_seconds="${arg#*=}" ;;
+        --await=*) await="${arg#*=}" ;;
         --pgbench-clients=*) pgbench_clients="${arg#*=}" ;;
         --data-dir=*) data_dir="${arg#*=}" ;;
         --postgres-port=*) postgres_port="${arg#*=}" ;;
@@ -96,7 +99,7 @@ done
 
 "$java_bin" -jar load-generator/target/load-generator.jar --rate="$rate" --duration="$duration" --warmup="$warmup" \
     --find-max="$find_max" --find-max-start="$find_max_start" --find-max-step="$find_max_step" \
-    --find-max-limit="$find_max_limit" --find-max-step-seconds="$find_max_step_seconds" \
+    --find-max-limit="$find_max_limit" --find-max-step-seconds="$find_max_step_seconds" --await="$await" \
     --postgres-port="$postgres_port" --kafka=127.0.0.1:"$kafka_port" --data-dir="$data_dir/stack" --out="$out" \
     2> >(grep --line-buffered -v -E '^\s|^\[.*\] INFO ' >&2) | tee "$out/load-generator.txt"
 
