@@ -74,9 +74,10 @@ public final class BenchmarkReport {
         md.append("\n## Figures\n\n| | |\n|---|---|\n");
         md.append("| fixed rate | %.0f orders/s for %.0f s |\n".formatted(run.get("targetRate").asDouble(),
                 run.get("sendWindowSeconds").asDouble()));
-        md.append("| sagas completed | %.1f /s (%d of %d sent, %d errors) |\n".formatted(
+        JsonNode errorsByKind = run.path("errorsByKind");
+        md.append("| sagas completed | %.1f /s (%d of %d sent, %d errors%s) |\n".formatted(
                 run.get("completedPerSecond").asDouble(), run.get("completed").asLong(), run.get("sent").asLong(),
-                run.get("errors").asLong()));
+                run.get("errors").asLong(), errorsByKind.isEmpty() ? "" : ": " + errorsByKind));
         md.append("| outcomes | %s |\n".formatted(run.get("outcomes").toString()));
         md.append("| latency, scheduled send → final status (ms) | p50 %.1f · p90 %.1f · p99 %.1f · p99.9 %.1f · max %.1f |\n"
                 .formatted(e2e.get("p50Ms").asDouble(), e2e.get("p90Ms").asDouble(), e2e.get("p99Ms").asDouble(),

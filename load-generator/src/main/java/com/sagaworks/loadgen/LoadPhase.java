@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,10 +38,12 @@ final class LoadPhase {
      * @param endToEnd         due time to final status, the coordinated-omission-free latency
      * @param acceptToFinal    202 Accepted to final status
      * @param firstError       the first error's message, or null
+     * @param errorsByKind     errors counted by {@link OrderClient#kindOf kind} (request and failure), orders still
+     *                         in flight after the drain included
      */
     record Result(double rate, long sent, long completed, long errors, Map<Outcome, Long> outcomes, long unexpected,
                   double sendWindowSeconds, long completedInWindow, List<Long> inFlightSamples, double maxSendDelayMs,
-                  Histogram endToEnd, Histogram acceptToFinal, String firstError) {
+                  Histogram endToEnd, Histogram acceptToFinal, String firstError, Map<String, Long> errorsByKind) {
 
         long inFlightAtEndOfSending() {
             return inFlightSamples.isEmpty() ? 0 : inFlightSamples.getLast();
@@ -73,6 +77,7 @@ final class LoadPhase {
             outcomes.put(outcome, new LongAdder());
         }
         ConcurrentLinkedQueue<String> errorMessages = new ConcurrentLinkedQueue<>();
+        Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
         AtomicLong sent = new AtomicLong();
         AtomicLong maxDelay = new AtomicLong();
 
@@ -94,6 +99,7 @@ final class LoadPhase {
                 client.place(customer, sku, 1).whenComplete((result, failure) -> {
                     if (failure != null) {
                         errors.increment();
+                        errorKinds.computeIfAbsent(OrderClient.kindOf(failure), kind -> new LongAdder()).increment();
                         if (errorMessages.size() < 5) {
                             errorMessages.add(String.valueOf(failure.getCause() != null ? failure.getCause() : failure));
                         }
@@ -144,10 +150,15 @@ final class LoadPhase {
         if (firstError == null && leftInFlight > 0) {
             firstError = leftInFlight + " orders still in flight " + drainSeconds + " s after sending ended";
         }
+        Map<String, Long> errorsByKind = new TreeMap<>();
+        errorKinds.forEach((kind, count) -> errorsByKind.put(kind, count.sum()));
+        if (leftInFlight > 0) {
+            errorsByKind.put("still in flight after the drain", leftInFlight);
+        }
         return new Result(rate, sent.get(), completed.sum(), errorCount, outcomeCounts, unexpected.sum(),
                 (sendingEnded - start) / 1e9, completedInWindow, List.copyOf(inFlightSamples),
                 maxDelay.get() / 1e6, endToEnd.getIntervalHistogram(), acceptToFinal.getIntervalHistogram(),
-                firstError);
+                firstError, errorsByKind);
     }
 
     private void printProgress(String label, double rate, long start, long sent, long completedLastSecond,

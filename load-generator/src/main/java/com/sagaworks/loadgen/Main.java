@@ -178,6 +178,7 @@ public final class Main {
             json.put("completed", phase.completed());
             json.put("errors", phase.errors());
             json.put("firstError", phase.firstError());
+            json.put("errorsByKind", phase.errorsByKind());
             json.put("completedPerSecond", phase.completedPerSecond());
             json.put("sendWindowSeconds", phase.sendWindowSeconds());
             json.put("maxSchedulerDelayMs", phase.maxSendDelayMs());
@@ -211,6 +212,9 @@ public final class Main {
         out.printf("%-36s %.1f /s%n", "sagas completed", run.phase.completedPerSecond());
         out.printf("%-36s sent %d, completed %d, errors %d%n", "orders", run.phase.sent(), run.phase.completed(),
                 run.phase.errors());
+        if (!run.phase.errorsByKind().isEmpty()) {
+            out.printf("%-36s %s%n", "errors by kind", run.phase.errorsByKind());
+        }
         out.printf("%-36s %s (unexpected %d)%n", "outcomes", run.phase.outcomes(), run.phase.unexpected());
         out.printf("%-36s %8s %8s %8s %8s %8s%n", "latency ms", "p50", "p90", "p99", "p99.9", "max");
         out.printf("%-36s %8.1f %8.1f %8.1f %8.1f %8.1f%n", "  scheduled send -> final status", endToEnd.p50Ms(),

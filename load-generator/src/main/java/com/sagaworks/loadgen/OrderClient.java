@@ -50,10 +50,39 @@ final class OrderClient {
     record Result(Outcome outcome, long acceptedNanos, long finishedNanos) {
     }
 
+    /**
+     * A request of an order that failed: no answer (timeout, refused connection) or an answer that is not the
+     * expected one. {@link #kind()} names the request and what went wrong, without the order's id, so failures can
+     * be counted by kind.
+     */
+    static final class RequestFailed extends RuntimeException {
+        private final String kind;
+
+        RequestFailed(String request, String what, String detail, Throwable cause) {
+            super(request + ": " + what + (detail == null ? "" : ": " + detail), cause);
+            this.kind = request + ": " + what;
+        }
+
+        String kind() {
+            return kind;
+        }
+    }
+
+    /** The kind of an order's failure, as counted in the report. */
+    static String kindOf(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof RequestFailed failed ? failed.kind() : cause.getClass().getSimpleName();
+    }
+
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String PLACE = "POST /orders";
+    private static final String AWAIT = "GET /orders/{id}?wait";
     // a wait that ends with the order still PENDING, or a 503, is asked again; after this many it is an error
     private static final int MAX_ATTEMPTS = 4;
     private static final java.util.concurrent.Executor RETRY_AFTER =
@@ -97,7 +126,7 @@ final class OrderClient {
         } else {
             request.timeout(Duration.ofSeconds(30));
         }
-        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+        return send(request.build(), PLACE).thenCompose(response -> {
             long now = System.nanoTime();
             if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
                 return later(() -> place(customerId, sku, quantity, idempotencyKey, attempt + 1));
@@ -106,8 +135,7 @@ final class OrderClient {
                 return CompletableFuture.completedFuture(finalResult(JSON.readTree(response.body()), now));
             }
             if (response.statusCode() != 202) {
-                throw new IllegalStateException("POST /orders answered " + response.statusCode() + ": "
-                        + abbreviate(response.body()));
+                throw new RequestFailed(PLACE, "HTTP " + response.statusCode(), abbreviate(response.body()), null);
             }
             // Accepted at once, or a waiting placement whose wait ended first: the long poll takes over.
             String orderId = JSON.readTree(response.body()).get("orderId").asString();
@@ -135,14 +163,14 @@ final class OrderClient {
                 .header("X-Api-Key", apiKey)
                 .GET()
                 .build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).thenCompose(response -> {
+        return send(request, AWAIT).thenCompose(response -> {
             long now = System.nanoTime();
             if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
                 return later(() -> awaitFinal(orderId, acceptedNanos, attempt + 1));
             }
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET /orders/" + orderId + " answered " + response.statusCode() + ": "
-                        + abbreviate(response.body()));
+                throw new RequestFailed(AWAIT, "HTTP " + response.statusCode(),
+                        orderId + ": " + abbreviate(response.body()), null);
             }
             JsonNode order = JSON.readTree(response.body());
             String status = order.get("status").asString();
@@ -150,9 +178,19 @@ final class OrderClient {
                 return CompletableFuture.completedFuture(new Result(outcomeOf(order), acceptedNanos, now));
             }
             if (attempt >= MAX_ATTEMPTS) {
-                throw new IllegalStateException("order " + orderId + " still PENDING after " + attempt + " waits");
+                throw new RequestFailed(AWAIT, "still PENDING after " + attempt + " waits", orderId, null);
             }
             return awaitFinal(orderId, acceptedNanos, attempt + 1);
+        });
+    }
+
+    /** Sends; a failure to get any answer becomes a {@link RequestFailed} naming the request and the failure's type. */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request, String name) {
+        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(failure -> {
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            return CompletableFuture.failedFuture(
+                    new RequestFailed(name, cause.getClass().getSimpleName(), cause.getMessage(), cause));
         });
     }
 
