@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 /**
  * Writes the batched form of {@code pgbench/saga.sql}: {@code n} sagas per pgbench transaction, as the services run
  * under load, where a consumer's batch transaction handles many messages and a relay round deletes many rows.
- * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, each relay
- * {@code DELETE} takes all their ids in one array, and the reads outside transactions (the long poll) are repeated
- * per saga. pgbench's tps times {@code n} is then sagas/s.
+ * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, its inbox
+ * {@code INSERT} first and once, with all their message ids in its arrays (as a consumer records a batch's inbox
+ * rows), each relay {@code DELETE} takes all their ids in one array, and the reads outside transactions are
+ * repeated per saga. pgbench's tps times {@code n} is then sagas/s.
  *
  * <p>Each pgbench client takes its products and customers from a set of its own ({@code sku = client_id + clients *
  * random(...)}): the batch of one client locks several products and accounts in no particular order, and two
@@ -65,9 +66,16 @@ public final class BatchedSagaScript {
                 transaction = new ArrayList<>();
                 out.append(statement);
             } else if (trimmed.equals("COMMIT;")) {
+                for (String inside : transaction) {
+                    if (inside.strip().startsWith("INSERT INTO messaging_inbox")) {
+                        out.append(merged(inside, n));
+                    }
+                }
                 for (int i = 1; i <= n; i++) {
                     for (String inside : transaction) {
-                        out.append(numbered(inside, i));
+                        if (!inside.strip().startsWith("INSERT INTO messaging_inbox")) {
+                            out.append(numbered(inside, i));
+                        }
                     }
                 }
                 transaction = null;
@@ -75,7 +83,7 @@ public final class BatchedSagaScript {
             } else if (transaction != null) {
                 transaction.add(statement);
             } else if (trimmed.startsWith("DELETE FROM messaging_outbox")) {
-                out.append(mergedDelete(statement, n));
+                out.append(merged(statement, n));
             } else {
                 for (int i = 1; i <= n; i++) {
                     out.append(numbered(statement, i));
@@ -85,17 +93,27 @@ public final class BatchedSagaScript {
         return out.toString();
     }
 
-    /** One relay round for all the sagas of the batch: the ids of every saga in one array. */
-    private static String mergedDelete(String statement, int n) {
+    /**
+     * One statement for all the sagas of the batch (a relay round, a batch's inbox rows): every {@code ARRAY[...]}
+     * holds the elements of every saga.
+     */
+    private static String merged(String statement, int n) {
         Matcher array = ARRAY.matcher(statement);
-        if (!array.find()) {
-            throw new IllegalArgumentException("a relay DELETE without ARRAY[...]: " + statement);
+        StringBuilder out = new StringBuilder();
+        int arrays = 0;
+        while (array.find()) {
+            List<String> elements = new ArrayList<>();
+            for (int i = 1; i <= n; i++) {
+                elements.add(numbered(array.group(1), i));
+            }
+            array.appendReplacement(out, Matcher.quoteReplacement("ARRAY[" + String.join(", ", elements) + "]"));
+            arrays++;
         }
-        List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            ids.add(numbered(array.group(1), i));
+        if (arrays == 0) {
+            throw new IllegalArgumentException("a statement for the whole batch without ARRAY[...]: " + statement);
         }
-        return statement.substring(0, array.start(1)) + String.join(", ", ids) + statement.substring(array.end(1));
+        array.appendTail(out);
+        return out.toString();
     }
 
     private static String numbered(String text, int i) {

@@ -40,6 +40,30 @@ class BatchedSagaScriptTest {
     }
 
     @Test
+    void recordsTheInboxRowsOfTheWholeBatchFirstInOneStatement() {
+        String script = """
+                \\set r random(1, 100)
+                BEGIN;
+                INSERT INTO messaging_inbox (message_id, message_type, topic)
+                    SELECT * FROM unnest(CAST(ARRAY[md5('m1' || :r)::uuid] AS uuid[]), CAST(ARRAY['ReserveStock'] AS text[]));
+                UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r);
+                COMMIT;
+                """;
+
+        String batched = BatchedSagaScript.batch(script, 2, 8);
+
+        assertThat(batched).contains("""
+                BEGIN;
+                INSERT INTO messaging_inbox (message_id, message_type, topic)
+                    SELECT * FROM unnest(CAST(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid] AS uuid[]), \
+                CAST(ARRAY['ReserveStock', 'ReserveStock'] AS text[]));
+                UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r1);
+                UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r2);
+                COMMIT;
+                """);
+    }
+
+    @Test
     void givesEachClientProductsOfItsOwnSoThatBatchesCannotDeadlock() {
         String batched = BatchedSagaScript.batch("\\set sku random(0, 499)\n", 2, 8);
 

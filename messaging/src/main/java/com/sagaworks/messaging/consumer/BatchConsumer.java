@@ -25,21 +25,24 @@ import tools.jackson.databind.json.JsonMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
  * The listener of the service's batch consumer. A batch is one transaction, run through the
- * {@link TransactionRunner} (a transient database error rolls the whole batch back and runs it again). For each
- * record:
+ * {@link TransactionRunner} (a transient database error rolls the whole batch back and runs it again). It starts
+ * by inserting the {@code message-id}s of all its records into the inbox in one statement
+ * ({@link Inbox#recordAll}); then, for each record:
  * <ol>
- *     <li>insert its {@code message-id} into the inbox; if it is already there, re-queue a command's stored
- *     replies (same ids) and stop;</li>
+ *     <li>if its id was already in the inbox (or came earlier in the batch), re-queue a command's stored replies
+ *     (same ids) and stop;</li>
  *     <li>decode the value into the registered record and call the handler;</li>
  *     <li>for a command, queue the reply in the outbox, correlated with the command, and keep a copy in the
  *     inbox row.</li>
@@ -146,26 +149,58 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
      */
     private void run(String operation, List<ConsumerRecord<String, String>> records, boolean savepoints,
                      AtomicReference<Tally> committed) {
+        List<Map<String, String>> headers = records.stream().map(BatchConsumer::headersOf).toList();
         transactionRunner.inTransaction(operation, () -> batchTransaction.executeWithoutResult(status -> {
             Tally tally = new Tally();
-            for (ConsumerRecord<String, String> record : records) {
-                handleRecord(record, savepoints ? status : null, tally);
+            // With savepoints each record's inbox row is inserted inside its own savepoint, so that a record
+            // dead-lettered there leaves no inbox row behind, as without the batch.
+            Claims claims = savepoints ? Claims.NONE : claimAll(records, headers);
+            for (int i = 0; i < records.size(); i++) {
+                handleTraced(records.get(i), headers.get(i), savepoints ? status : null, tally, claims);
             }
             committed.set(tally);
         }));
     }
 
+    /**
+     * Inserts the inbox rows of every record that will be handled (not those of an ignored type, a dead-letter
+     * topic, or that fail their header checks: those are left to {@link #handle}, which reports them) in one
+     * statement instead of one per record.
+     */
+    private Claims claimAll(List<ConsumerRecord<String, String>> records, List<Map<String, String>> headers) {
+        List<Inbox.Entry> entries = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, String> record = records.get(i);
+            if (handlers.deadLetterHandler(record.topic()).isPresent()) {
+                continue;
+            }
+            try {
+                Target target = target(record, headers.get(i));
+                if (!(target.registration() instanceof MessageHandlers.Ignored)) {
+                    entries.add(new Inbox.Entry(target.messageId(), target.typeName(), record.topic()));
+                }
+            } catch (PermanentMessageException e) {
+                // handled again, and reported, when its turn comes
+            }
+        }
+        if (entries.isEmpty()) {
+            return Claims.NONE;
+        }
+        Set<UUID> recordedNow = inbox.recordAll(entries);
+        return new Claims(entries.stream().map(Inbox.Entry::messageId).collect(Collectors.toSet()), recordedNow);
+    }
+
     /** @param status the batch's transaction to make savepoints in, or null for a run without them */
-    private void handleRecord(ConsumerRecord<String, String> record, TransactionStatus status, Tally tally) {
-        Map<String, String> headers = headersOf(record);
+    private void handleTraced(ConsumerRecord<String, String> record, Map<String, String> headers,
+                              TransactionStatus status, Tally tally, Claims claims) {
         tracing.continueTrace(headers, "consume " + record.topic(), () -> {
-            handleRecord(record, headers, status, tally);
+            handleRecord(record, headers, status, tally, claims);
             return null;
         });
     }
 
     private void handleRecord(ConsumerRecord<String, String> record, Map<String, String> headers,
-                              TransactionStatus status, Tally tally) {
+                              TransactionStatus status, Tally tally, Claims claims) {
         String messageId = headers.get(MessageHeaders.MESSAGE_ID);
         String messageType = headers.get(MessageHeaders.MESSAGE_TYPE);
         String sagaId = headers.get(MessageHeaders.SAGA_ID);
@@ -180,7 +215,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             }
             if (status == null) {
                 try {
-                    handle(record, headers, tally);
+                    handle(record, headers, tally, claims);
                 } catch (RuntimeException e) {
                     throw failedForGood(record, e);
                 }
@@ -188,7 +223,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             }
             Object savepoint = status.createSavepoint();
             try {
-                handle(record, headers, tally);
+                handle(record, headers, tally, claims);
                 status.releaseSavepoint(savepoint);
             } catch (RuntimeException e) {
                 if (!isPermanent(e)) {
@@ -206,7 +241,13 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         }
     }
 
-    private void handle(ConsumerRecord<String, String> record, Map<String, String> headers, Tally tally) {
+    /** A record's id, type and handler, as its headers name them. */
+    private record Target(UUID messageId, String typeName, MessageCatalog.Entry entry,
+                          MessageHandlers.Registration registration) {
+    }
+
+    /** @throws PermanentMessageException when the headers do not name a message this service can take */
+    private Target target(ConsumerRecord<String, String> record, Map<String, String> headers) {
         UUID messageId = uuidHeader(headers, MessageHeaders.MESSAGE_ID, true);
         String typeName = headers.get(MessageHeaders.MESSAGE_TYPE);
         if (typeName == null || typeName.isBlank()) {
@@ -219,19 +260,30 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
         MessageHandlers.Registration registration = handlers.find(typeName)
                 .orElseThrow(() -> new PermanentMessageException(
                         "no handler for message type " + typeName + " on topic " + record.topic()));
+        return new Target(messageId, typeName, entry, registration);
+    }
+
+    private void handle(ConsumerRecord<String, String> record, Map<String, String> headers, Tally tally,
+                        Claims claims) {
+        Target target = target(record, headers);
+        UUID messageId = target.messageId();
+        MessageHandlers.Registration registration = target.registration();
         if (registration instanceof MessageHandlers.Ignored) {
             return;
         }
-        if (!inbox.record(messageId, typeName, record.topic())) {
+        boolean first = claims.covers(messageId)
+                ? claims.takeFirst(messageId)
+                : inbox.record(messageId, target.typeName(), record.topic());
+        if (!first) {
             handleDuplicate(messageId, registration);
             tally.duplicates.add(record.topic());
             return;
         }
         IncomingMessage<Object> message = new IncomingMessage<>(messageId,
                 uuidHeader(headers, MessageHeaders.CORRELATION_ID, false), record.topic(), record.partition(),
-                record.offset(), headers, decode(record, entry.type()));
+                record.offset(), headers, decode(record, target.entry().type()));
         switch (registration) {
-            case MessageHandlers.Command<?> command -> answer(messageId, typeName, invoke(command, message));
+            case MessageHandlers.Command<?> command -> answer(messageId, target.typeName(), invoke(command, message));
             case MessageHandlers.Event<?> event -> invoke(event, message);
             case MessageHandlers.Ignored ignored -> throw new IllegalStateException("ignored types return above");
         }
@@ -386,6 +438,32 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     private static void putMdc(String key, String value) {
         if (value != null) {
             MDC.put(key, value);
+        }
+    }
+
+    /**
+     * The inbox rows a run inserted up front ({@link #claimAll}): for an id among them, the first record to ask is
+     * the first delivery and any later one in the batch a duplicate.
+     */
+    private static final class Claims {
+        static final Claims NONE = new Claims(Set.of(), Set.of());
+
+        private final Set<UUID> covered;
+        private final Set<UUID> unclaimed;
+
+        Claims(Set<UUID> covered, Set<UUID> recordedNow) {
+            this.covered = covered;
+            this.unclaimed = new HashSet<>(recordedNow);
+        }
+
+        /** Whether the id's inbox row was inserted (or found) up front. */
+        boolean covers(UUID messageId) {
+            return covered.contains(messageId);
+        }
+
+        /** {@code true} once for an id this run recorded; {@code false} for one that was there already. */
+        boolean takeFirst(UUID messageId) {
+            return unclaimed.remove(messageId);
         }
     }
 

@@ -9,8 +9,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,6 +29,20 @@ public class Inbox {
             INSERT INTO messaging_inbox (message_id, message_type, topic)
             VALUES (:messageId, :messageType, :topic)
             ON CONFLICT (message_id) DO NOTHING
+            """;
+
+    /**
+     * Several messages at once, inserted in id order: two transactions recording overlapping sets then wait for
+     * each other instead of deadlocking.
+     */
+    private static final String INSERT_ALL = """
+            INSERT INTO messaging_inbox (message_id, message_type, topic)
+            SELECT message_id, message_type, topic
+              FROM unnest(CAST(:messageIds AS uuid[]), CAST(:messageTypes AS text[]), CAST(:topics AS text[]))
+                   AS message (message_id, message_type, topic)
+             ORDER BY message_id
+            ON CONFLICT (message_id) DO NOTHING
+            RETURNING message_id
             """;
 
     private static final String SELECT_REPLIES = """
@@ -83,6 +101,32 @@ public class Inbox {
                 .param("messageType", messageType)
                 .param("topic", topic)
                 .update() == 1;
+    }
+
+    /** A message to record with {@link #recordAll}. */
+    public record Entry(UUID messageId, String messageType, String topic) {
+    }
+
+    /**
+     * Records several messages in one statement, as {@link #record} does one by one.
+     *
+     * @return the ids recorded now; an id not among them was already there (a duplicate). An id listed more than
+     * once is recorded once, with its first entry.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Set<UUID> recordAll(Collection<Entry> entries) {
+        requireTransaction();
+        Map<UUID, Entry> distinct = new LinkedHashMap<>();
+        entries.forEach(entry -> distinct.putIfAbsent(entry.messageId(), entry));
+        if (distinct.isEmpty()) {
+            return Set.of();
+        }
+        return Set.copyOf(jdbc.sql(INSERT_ALL)
+                .param("messageIds", distinct.keySet().toArray(UUID[]::new))
+                .param("messageTypes", distinct.values().stream().map(Entry::messageType).toArray(String[]::new))
+                .param("topics", distinct.values().stream().map(Entry::topic).toArray(String[]::new))
+                .query(UUID.class)
+                .list());
     }
 
     /** The replies stored for a handled command; empty for an event or an unknown id. */

@@ -257,6 +257,58 @@ class BatchConsumerIT {
                 + replies.recordsWithKey(second.toString()).size(), n -> n == 2);
     }
 
+    /**
+     * A batch records all its inbox rows in one statement up front; duplicates, within the batch or of a message
+     * handled before, are still told apart from first deliveries, and each command is handled once.
+     */
+    @Test
+    void aBatchWithACommandTwiceAndOneHandledBeforeHandlesEachOnceAndResendsTheirReplies() {
+        SagaId twice = SagaId.random();
+        SagaId before = SagaId.random();
+        SagaId fresh = SagaId.random();
+        UUID twiceId = UUID.randomUUID();
+        UUID beforeId = UUID.randomUUID();
+        UUID freshId = UUID.randomUUID();
+        KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
+        long offset = ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+        consumer.onMessage(List.of(record(offset, before.toString(), json.writeValueAsString(reserve(before, 1)),
+                headers(beforeId, "ReserveStock", before))));
+        await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(before.toString()), r -> r.size() == 1);
+        List<ConsumerRecord<String, String>> batch = List.of(
+                record(offset + 1, twice.toString(), json.writeValueAsString(reserve(twice, 2)),
+                        headers(twiceId, "ReserveStock", twice)),
+                record(offset + 2, before.toString(), json.writeValueAsString(reserve(before, 1)),
+                        headers(beforeId, "ReserveStock", before)),
+                record(offset + 3, twice.toString(), json.writeValueAsString(reserve(twice, 2)),
+                        headers(twiceId, "ReserveStock", twice)),
+                record(offset + 4, fresh.toString(), json.writeValueAsString(reserve(fresh, 3)),
+                        headers(freshId, "ReserveStock", fresh)));
+        double duplicatesBefore = duplicates();
+        double rerunsBefore = reruns();
+
+        consumer.onMessage(batch);
+
+        assertThat(reruns() - rerunsBefore).isZero();
+        assertThat(duplicates() - duplicatesBefore).isEqualTo(2);
+        for (SagaId saga : List.of(twice, before, fresh)) {
+            assertThat(reservationEffects(saga)).as("effects of %s", saga).isEqualTo(1);
+            assertThat(handlers.commandCalls(saga)).as("handler calls for %s", saga).isEqualTo(1);
+        }
+        for (UUID id : List.of(twiceId, beforeId, freshId)) {
+            assertThat(inboxRows(id)).isEqualTo(1);
+            assertThat(storedReplyId(id)).isPresent();
+        }
+        // The command handled before re-sends its stored reply (same id); the one twice in the batch answers once:
+        // its re-sent reply is the very outbox row the first copy queued, still unsent in the same transaction.
+        List<ConsumerRecord<String, String>> resent = await().atMost(TIMEOUT)
+                .until(() -> replies.recordsWithKey(before.toString()), r -> r.size() == 2);
+        assertThat(resent).extracting(r -> header(r, MessageHeaders.MESSAGE_ID)).as("the same reply twice")
+                .containsOnly(header(resent.getFirst(), MessageHeaders.MESSAGE_ID));
+        await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(fresh.toString()), r -> r.size() == 1);
+        await().atMost(TIMEOUT).until(this::outboxSize, size -> size == 0);
+        assertThat(replies.recordsWithKey(twice.toString())).hasSize(1);
+    }
+
     @Test
     void aPoisonRecordFromKafkaIsDeadLetteredAndTheNextOneIsHandled() {
         SagaId saga = SagaId.random();
@@ -339,6 +391,10 @@ class BatchConsumerIT {
     private void sendEvent(UUID id, StockReserved event) {
         kafka.send(Topics.INVENTORY_REPLIES, event.sagaId().toString(), json.writeValueAsString(event),
                 headers(id, "StockReserved", event.sagaId()));
+    }
+
+    private double duplicates() {
+        return metrics.registry().counter(MessagingMetrics.INBOX_DUPLICATES, "topic", Topics.INVENTORY_COMMANDS).count();
     }
 
     private double reruns() {
