@@ -6,8 +6,9 @@
 -- Outbox rows are deleted one by one (the relay's DELETE ... WHERE id = ANY(...), fenced by its lease, a round per
 -- row); the relay's batch read and its lease renewal (at most every half send window) are left out: under load a
 -- round carries many rows. The consumers run a batch without savepoints (they make them only to re-run a batch that
--- met a poison record), so there are none here. A consumer batch records the inbox rows of all its records with one
--- INSERT ... SELECT FROM unnest(arrays) before handling them; here each array holds the one message.
+-- met a poison record), so there are none here. A consumer batch of several records inserts their inbox rows with one
+-- INSERT ... SELECT FROM unnest(arrays) before handling them (BatchedSagaScript writes that form); a batch of one,
+-- as here, uses the plain INSERT.
 
 \set r random(1, 9000000000000000)
 \set sku random(0, 499)
@@ -38,13 +39,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
 -- 2. orchestrator, OrderPlaced: inbox, saga and its history (one statement), ReserveStock
 SET search_path = orchestrator;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m1' || :r)::uuid] AS uuid[]), CAST(ARRAY['OrderPlaced'] AS text[]), CAST(ARRAY['order.events.v1'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m1' || :r)::uuid, 'OrderPlaced', 'order.events.v1') ON CONFLICT (message_id) DO NOTHING;
 WITH started AS (
     INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id, failure_reason, deadline_at)
         VALUES (md5('saga' || :r)::uuid, 'place-order', md5('order' || :r), 'RUNNING', 'RESERVE_STOCK', 1,
@@ -67,13 +62,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m2' || :r)::uuid])
 -- 3. inventory-service, ReserveStock: inbox, lock, reservation, StockReserved queued and stored (one statement)
 SET search_path = inventory;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m2' || :r)::uuid] AS uuid[]), CAST(ARRAY['ReserveStock'] AS text[]), CAST(ARRAY['inventory.commands'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m2' || :r)::uuid, 'ReserveStock', 'inventory.commands') ON CONFLICT (message_id) DO NOTHING;
 SELECT pg_advisory_xact_lock(444465153, hashtext(md5('saga' || :r)));
 SELECT saga_id, order_id, status, reason, rejected_skus, total_cents, created_at, updated_at FROM reservation WHERE saga_id = md5('saga' || :r)::uuid;
 SELECT sku, name, price_cents, available FROM product WHERE sku = ANY(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')]) ORDER BY sku FOR UPDATE;
@@ -96,13 +85,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m3' || :r)::uuid])
 -- 4. orchestrator, StockReserved: inbox, saga row lock, guarded update with its history (one statement), ChargePayment
 SET search_path = orchestrator;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m3' || :r)::uuid] AS uuid[]), CAST(ARRAY['StockReserved'] AS text[]), CAST(ARRAY['inventory.replies'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m3' || :r)::uuid, 'StockReserved', 'inventory.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
 WITH moved AS (
@@ -126,13 +109,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m4' || :r)::uuid])
 -- 5. payment-service, ChargePayment: inbox, lock, account, ledger, PaymentCharged queued and stored (one statement)
 SET search_path = payment;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m4' || :r)::uuid] AS uuid[]), CAST(ARRAY['ChargePayment'] AS text[]), CAST(ARRAY['payment.commands'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m4' || :r)::uuid, 'ChargePayment', 'payment.commands') ON CONFLICT (message_id) DO NOTHING;
 SELECT pg_advisory_xact_lock(712900609, hashtext(md5('saga' || :r)));
 SELECT id, saga_id, order_id, customer_id, kind, amount_cents, created_at FROM payment_ledger WHERE saga_id = md5('saga' || :r)::uuid ORDER BY id;
 SELECT customer_id, balance_cents FROM account WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') FOR UPDATE;
@@ -154,13 +131,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m5' || :r)::uuid])
 -- 6. orchestrator, PaymentCharged: inbox, saga row lock, guarded update with its history (one statement), ApproveOrder
 SET search_path = orchestrator;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m5' || :r)::uuid] AS uuid[]), CAST(ARRAY['PaymentCharged'] AS text[]), CAST(ARRAY['payment.replies'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m5' || :r)::uuid, 'PaymentCharged', 'payment.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
 WITH moved AS (
@@ -184,13 +155,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m6' || :r)::uuid])
 -- 7. order-service, ApproveOrder: inbox, order row lock, prices, CONFIRMED, OrderConfirmed, OrderApproved queued and stored (one statement)
 SET search_path = orders;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m6' || :r)::uuid] AS uuid[]), CAST(ARRAY['ApproveOrder'] AS text[]), CAST(ARRAY['order.commands'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m6' || :r)::uuid, 'ApproveOrder', 'order.commands') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid FOR UPDATE;
 SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
 UPDATE order_line SET unit_price_cents = 100
@@ -224,13 +189,7 @@ DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8
 -- 9. orchestrator, OrderApproved: inbox, saga row lock, COMPLETED with its history (one statement)
 SET search_path = orchestrator;
 BEGIN;
-INSERT INTO messaging_inbox (message_id, message_type, topic)
-    SELECT message_id, message_type, topic
-      FROM unnest(CAST(ARRAY[md5('m8' || :r)::uuid] AS uuid[]), CAST(ARRAY['OrderApproved'] AS text[]), CAST(ARRAY['order.replies'] AS text[]))
-           AS message (message_id, message_type, topic)
-     ORDER BY message_id
-    ON CONFLICT (message_id) DO NOTHING
-    RETURNING message_id;
+INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m8' || :r)::uuid, 'OrderApproved', 'order.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
     FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
 WITH moved AS (

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * Writes the batched form of {@code pgbench/saga.sql}: {@code n} sagas per pgbench transaction, as the services run
  * under load, where a consumer's batch transaction handles many messages and a relay round deletes many rows.
  * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, its inbox
- * {@code INSERT} first and once, with all their message ids in its arrays (as a consumer records a batch's inbox
- * rows), each relay {@code DELETE} takes all their ids in one array, and the reads outside transactions are
+ * {@code INSERT} first and once, in the {@code unnest} form with all their message ids (as a consumer records a
+ * batch's inbox rows), each relay {@code DELETE} takes all their ids in one array, and the reads outside transactions are
  * repeated per saga. pgbench's tps times {@code n} is then sagas/s.
  *
  * <p>Each pgbench client takes its products and customers from a set of its own ({@code sku = client_id + clients *
@@ -27,6 +27,9 @@ public final class BatchedSagaScript {
 
     private static final Pattern VARIABLE = Pattern.compile(":(r|sku|cust)\\b");
     private static final Pattern ARRAY = Pattern.compile("ARRAY\\[(.*?)]");
+    private static final Pattern INBOX_VALUES = Pattern.compile(
+            "INSERT INTO messaging_inbox \\(message_id, message_type, topic\\) VALUES \\((.+), ('[^']*'), ('[^']*')\\)"
+                    + "\\s+ON CONFLICT \\(message_id\\) DO NOTHING;", Pattern.DOTALL);
     private static final Pattern DEFINITION = Pattern.compile("^\\\\set (r|sku|cust) ");
 
     private BatchedSagaScript() {
@@ -68,7 +71,7 @@ public final class BatchedSagaScript {
             } else if (trimmed.equals("COMMIT;")) {
                 for (String inside : transaction) {
                     if (inside.strip().startsWith("INSERT INTO messaging_inbox")) {
-                        out.append(merged(inside, n));
+                        out.append(n == 1 ? numbered(inside, 1) : inboxForTheBatch(inside, n));
                     }
                 }
                 for (int i = 1; i <= n; i++) {
@@ -91,6 +94,27 @@ public final class BatchedSagaScript {
             }
         }
         return out.toString();
+    }
+
+    /**
+     * The inbox rows of the whole batch in one statement, as a consumer records them: the plain {@code INSERT ...
+     * VALUES} of one message becomes the {@code unnest} form of {@code Inbox.recordAll} with every saga's values.
+     */
+    private static String inboxForTheBatch(String statement, int n) {
+        Matcher values = INBOX_VALUES.matcher(statement.strip());
+        if (!values.matches()) {
+            throw new IllegalArgumentException("an inbox INSERT not of the form " + INBOX_VALUES + ": " + statement);
+        }
+        String unnest = """
+                INSERT INTO messaging_inbox (message_id, message_type, topic)
+                    SELECT message_id, message_type, topic
+                      FROM unnest(CAST(ARRAY[%s] AS uuid[]), CAST(ARRAY[%s] AS text[]), CAST(ARRAY[%s] AS text[]))
+                           AS message (message_id, message_type, topic)
+                     ORDER BY message_id
+                    ON CONFLICT (message_id) DO NOTHING
+                    RETURNING message_id;
+                """.formatted(values.group(1), values.group(2), values.group(3));
+        return merged(unnest, n);
     }
 
     /**

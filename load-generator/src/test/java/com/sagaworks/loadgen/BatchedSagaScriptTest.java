@@ -44,8 +44,7 @@ class BatchedSagaScriptTest {
         String script = """
                 \\set r random(1, 100)
                 BEGIN;
-                INSERT INTO messaging_inbox (message_id, message_type, topic)
-                    SELECT * FROM unnest(CAST(ARRAY[md5('m1' || :r)::uuid] AS uuid[]), CAST(ARRAY['ReserveStock'] AS text[]));
+                INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m1' || :r)::uuid, 'ReserveStock', 'inventory.commands') ON CONFLICT (message_id) DO NOTHING;
                 UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r);
                 COMMIT;
                 """;
@@ -55,12 +54,20 @@ class BatchedSagaScriptTest {
         assertThat(batched).contains("""
                 BEGIN;
                 INSERT INTO messaging_inbox (message_id, message_type, topic)
-                    SELECT * FROM unnest(CAST(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid] AS uuid[]), \
-                CAST(ARRAY['ReserveStock', 'ReserveStock'] AS text[]));
+                    SELECT message_id, message_type, topic
+                      FROM unnest(CAST(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid] AS uuid[]), \
+                CAST(ARRAY['ReserveStock', 'ReserveStock'] AS text[]), \
+                CAST(ARRAY['inventory.commands', 'inventory.commands'] AS text[]))
+                           AS message (message_id, message_type, topic)
+                     ORDER BY message_id
+                    ON CONFLICT (message_id) DO NOTHING
+                    RETURNING message_id;
                 UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r1);
                 UPDATE stock SET reserved = reserved + 1 WHERE sku = md5('s' || :r2);
                 COMMIT;
                 """);
+        assertThat(BatchedSagaScript.batch(script, 1, 8)).as("a batch of one keeps the plain INSERT")
+                .contains("VALUES (md5('m1' || :r1)::uuid, 'ReserveStock', 'inventory.commands')");
     }
 
     @Test
