@@ -13,8 +13,8 @@ import java.util.regex.Pattern;
  * under load, where a consumer's batch transaction handles many messages and a relay round deletes many rows.
  * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, its inbox
  * {@code INSERT} first and once, in the {@code unnest} form with all their message ids (as a consumer records a
- * batch's inbox rows), each relay {@code DELETE} takes all their ids in one array, and the reads outside transactions are
- * repeated per saga. pgbench's tps times {@code n} is then sagas/s.
+ * batch's inbox rows); each relay {@code DELETE} takes all their ids in one array; the reads outside transactions
+ * are repeated per saga. pgbench's tps times {@code n} is then sagas/s.
  *
  * <p>Each pgbench client takes its products and customers from a set of its own ({@code sku = client_id + clients *
  * random(...)}): the batch of one client locks several products and accounts in no particular order, and two
@@ -70,13 +70,13 @@ public final class BatchedSagaScript {
                 out.append(statement);
             } else if (trimmed.equals("COMMIT;")) {
                 for (String inside : transaction) {
-                    if (inside.strip().startsWith("INSERT INTO messaging_inbox")) {
+                    if (isInboxInsert(inside)) {
                         out.append(n == 1 ? numbered(inside, 1) : inboxForTheBatch(inside, n));
                     }
                 }
                 for (int i = 1; i <= n; i++) {
                     for (String inside : transaction) {
-                        if (!inside.strip().startsWith("INSERT INTO messaging_inbox")) {
+                        if (!isInboxInsert(inside)) {
                             out.append(numbered(inside, i));
                         }
                     }
@@ -94,6 +94,10 @@ public final class BatchedSagaScript {
             }
         }
         return out.toString();
+    }
+
+    private static boolean isInboxInsert(String statement) {
+        return statement.strip().startsWith("INSERT INTO messaging_inbox");
     }
 
     /**

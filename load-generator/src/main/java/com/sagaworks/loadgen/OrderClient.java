@@ -70,11 +70,17 @@ final class OrderClient {
 
     /** The kind of an order's failure, as counted in the report. */
     static String kindOf(Throwable failure) {
+        Throwable cause = unwrapped(failure);
+        return cause instanceof RequestFailed failed ? failed.kind() : cause.getClass().getSimpleName();
+    }
+
+    /** The failure itself, without the {@code CompletionException}s a future's stages wrap it in. */
+    private static Throwable unwrapped(Throwable failure) {
         Throwable cause = failure;
         while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause instanceof RequestFailed failed ? failed.kind() : cause.getClass().getSimpleName();
+        return cause;
     }
 
     static final JsonMapper JSON = JsonMapper.builder()
@@ -187,8 +193,7 @@ final class OrderClient {
     /** Sends; a failure to get any answer becomes a {@link RequestFailed} naming the request and the failure's type. */
     private CompletableFuture<HttpResponse<String>> send(HttpRequest request, String name) {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).exceptionallyCompose(failure -> {
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                    ? failure.getCause() : failure;
+            Throwable cause = unwrapped(failure);
             return CompletableFuture.failedFuture(
                     new RequestFailed(name, cause.getClass().getSimpleName(), cause.getMessage(), cause));
         });

@@ -1,6 +1,7 @@
 package com.sagaworks.order.web;
 
 import com.sagaworks.order.OrderStatus;
+import com.sagaworks.order.placement.Placement;
 import io.swagger.v3.oas.annotations.media.Schema;
 
 import java.util.UUID;
@@ -9,4 +10,8 @@ import java.util.UUID;
 @Schema(name = "OrderAccepted")
 record OrderAccepted(UUID orderId,
                      @Schema(description = "PENDING for a new order; a replay shows the status now") OrderStatus status) {
+
+    static OrderAccepted of(Placement placed) {
+        return new OrderAccepted(placed.orderId().value(), placed.status());
+    }
 }

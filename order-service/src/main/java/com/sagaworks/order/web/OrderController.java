@@ -131,7 +131,7 @@ class OrderController {
             @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
             @Valid @RequestBody PlaceOrderRequest request) {
         Placement placed = placeFor(client, idempotencyKey, request);
-        return accepted(placed, null).body(new OrderAccepted(placed.orderId().value(), placed.status()));
+        return accepted(placed, null).body(OrderAccepted.of(placed));
     }
 
     /**
@@ -150,7 +150,7 @@ class OrderController {
         Optional<Duration> wait = PreferWait.parse(prefer, properties.maxWait());
         if (wait.isEmpty() || wait.get().isZero()) {
             DeferredResult<ResponseEntity<?>> now = new DeferredResult<>();
-            now.setResult(accepted(placed, null).body(new OrderAccepted(placed.orderId().value(), placed.status())));
+            now.setResult(accepted(placed, null).body(OrderAccepted.of(placed)));
             return now;
         }
         String applied = PreferWait.applied(wait.get());
