@@ -61,7 +61,12 @@ class OpenApiConfiguration {
                         .addResponses("UnknownCustomer", problem("`urn:sagaworks:problem:unknown-customer`: the"
                                 + " customer is not one of this client's customers"))
                         .addResponses("TemporarilyUnavailable", problem("`urn:sagaworks:problem:temporarily-unavailable`"
-                                + " with `Retry-After`: the database stayed busy; nothing was committed, retry")))
+                                + " with `Retry-After`: the database stayed busy; nothing was committed, retry"))
+                        .addResponses("PlacementUnavailable", problem("With `Retry-After` (seconds), nothing created;"
+                                + " retry after it with the same `Idempotency-Key`:"
+                                + " `urn:sagaworks:problem:overloaded` (too many orders in flight: the service"
+                                + " refuses new placements until it has caught up) or"
+                                + " `urn:sagaworks:problem:temporarily-unavailable` (the database stayed busy)")))
                 .addSecurityItem(new SecurityRequirement().addList(API_KEY_SCHEME));
     }
 
@@ -110,7 +115,14 @@ class OpenApiConfiguration {
                 with the same request answers like the first time, with the same order id, plus \
                 `Idempotent-Replayed: true`; the same key with a different request is refused with \
                 `422 idempotency-key-reused` and creates nothing. Retry a timed-out or `503` request with the \
-                same key. Cancelling (`POST /orders/{id}/cancel`) is idempotent by itself.
+                same key; after a `503`, not before its `Retry-After`. Cancelling (`POST /orders/{id}/cancel`) \
+                is idempotent by itself.
+
+                ## Overload
+                Where the operator has switched placement admission on, `POST /orders` answers at once with \
+                `503 overloaded` and `Retry-After` while more orders are in flight than the service takes on, \
+                and creates nothing, rather than let requests queue until they time out. Orders already placed \
+                are unaffected.
 
                 ## Learning the outcome without polling
                 `GET /orders/{id}?wait=PT10S` answers as soon as the order is final or when the wait (at most \

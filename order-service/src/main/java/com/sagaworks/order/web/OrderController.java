@@ -85,7 +85,11 @@ class OrderController {
             plus `Idempotent-Replayed: true`; `status` is the order's status now. The same key with a \
             different request is refused with `422` (`urn:sagaworks:problem:idempotency-key-reused`) and \
             nothing is created. Concurrent requests with one key create exactly one order. After a timeout or \
-            a `503`, retry with the same key.
+            a `503`, retry with the same key (after a `503`, once its `Retry-After` has passed).
+
+            **Overload.** Where placement admission is switched on, while too many orders are in flight the \
+            placement is refused at once with `503` (`urn:sagaworks:problem:overloaded`) and `Retry-After`, and \
+            nothing is created.
 
             **Waiting for the outcome (RFC 7240).** With `Prefer: wait=10` the answer waits up to that many \
             seconds (at most 30) for the order to become final: `201` with the whole order (as \
@@ -122,7 +126,7 @@ class OrderController {
             + " an order from a different request) or `urn:sagaworks:problem:unknown-customer` (the customer is not"
             + " one of this client's); nothing created", content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "503", ref = "TemporarilyUnavailable")
+    @ApiResponse(responseCode = "503", ref = "PlacementUnavailable")
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<OrderAccepted> place(
             @AuthenticationPrincipal ApiClient client,

@@ -19,6 +19,7 @@ final class ProblemTypes {
     static final URI IDEMPOTENCY_KEY_REUSED = type("idempotency-key-reused");
     static final URI UNKNOWN_CUSTOMER = type("unknown-customer");
     static final URI TEMPORARILY_UNAVAILABLE = type("temporarily-unavailable");
+    static final URI OVERLOADED = type("overloaded");
 
     /** Status and meaning of each type, for the OpenAPI description. */
     static final Map<URI, String> DESCRIBED;
@@ -36,6 +37,8 @@ final class ProblemTypes {
         described.put(UNKNOWN_CUSTOMER, "422: the customer is not one of the calling client's customers");
         described.put(TEMPORARILY_UNAVAILABLE, "503 with `Retry-After`: the database stayed busy through every"
                 + " retry; nothing was committed, retry (with the same Idempotency-Key)");
+        described.put(OVERLOADED, "503 with `Retry-After`: too many orders are in flight, the placement was refused"
+                + " before anything was created; retry after that many seconds (with the same Idempotency-Key)");
         DESCRIBED = Map.copyOf(described);
     }
 

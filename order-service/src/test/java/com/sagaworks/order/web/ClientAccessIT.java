@@ -150,6 +150,10 @@ class ClientAccessIT extends OrderServiceITSupport {
         assertThat(api.at("/paths/~1orders/post/responses/201/content/application~1json/schema/$ref").asString())
                 .isEqualTo("#/components/schemas/Order");
         assertThat(api.at("/paths/~1orders/post/responses/202/headers").has("Preference-Applied")).isTrue();
+        assertThat(api.at("/paths/~1orders/post/responses/503/$ref").asString())
+                .isEqualTo("#/components/responses/PlacementUnavailable");
+        assertThat(api.at("/components/responses/PlacementUnavailable/description").asString())
+                .contains("urn:sagaworks:problem:overloaded", "Retry-After");
         assertThat(api.at("/paths").has("/orders/{orderId}/cancel")).isTrue();
         assertThat(api.at("/paths").has("/orders/{orderId}/events")).isTrue();
         assertThat(api.at("/components/securitySchemes/apiKey/name").asString()).isEqualTo("X-Api-Key");
@@ -160,7 +164,8 @@ class ClientAccessIT extends OrderServiceITSupport {
                 "CANCELLED_BY_CUSTOMER", "OUT_OF_STOCK", "PAYMENT_DECLINED",
                 "urn:sagaworks:problem:idempotency-key-reused", "urn:sagaworks:problem:unknown-customer",
                 "urn:sagaworks:problem:order-not-found", "urn:sagaworks:problem:order-already-confirmed",
-                "urn:sagaworks:problem:invalid-request", "urn:sagaworks:problem:unauthenticated");
+                "urn:sagaworks:problem:invalid-request", "urn:sagaworks:problem:unauthenticated",
+                "urn:sagaworks:problem:overloaded");
         assertThat(response.body()).as("internal saga states never reach the API")
                 .doesNotContain("COMPENSATING", "COMPENSATED", "RUNNING", "COMPLETED");
     }
