@@ -40,10 +40,13 @@ final class LoadPhase {
      * @param firstError       the first error's message, or null
      * @param errorsByKind     errors counted by {@link OrderClient#kindOf kind} (request and failure), orders still
      *                         in flight after the drain included
+     * @param refusalsRetried  {@code 503} answers (overloaded, or the order store busy) retried after their
+     *                         {@code Retry-After}
      */
     record Result(double rate, long sent, long completed, long errors, Map<Outcome, Long> outcomes, long unexpected,
                   double sendWindowSeconds, long completedInWindow, List<Long> inFlightSamples, double maxSendDelayMs,
-                  Histogram endToEnd, Histogram acceptToFinal, String firstError, Map<String, Long> errorsByKind) {
+                  Histogram endToEnd, Histogram acceptToFinal, String firstError, Map<String, Long> errorsByKind,
+                  long refusalsRetried) {
 
         long inFlightAtEndOfSending() {
             return inFlightSamples.isEmpty() ? 0 : inFlightSamples.getLast();
@@ -81,6 +84,7 @@ final class LoadPhase {
         AtomicLong sent = new AtomicLong();
         AtomicLong maxDelay = new AtomicLong();
 
+        long refusalsBefore = client.refusalsRetried();
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
         ArrivalSchedule schedule = ArrivalSchedule.of(start, rate, durationSeconds);
         Thread scheduler = Thread.ofPlatform().name("loadgen-scheduler").start(() -> {
@@ -158,7 +162,7 @@ final class LoadPhase {
         return new Result(rate, sent.get(), completed.sum(), errorCount, outcomeCounts, unexpected.sum(),
                 (sendingEnded - start) / 1e9, completedInWindow, List.copyOf(inFlightSamples),
                 maxDelay.get() / 1e6, endToEnd.getIntervalHistogram(), acceptToFinal.getIntervalHistogram(),
-                firstError, errorsByKind);
+                firstError, errorsByKind, client.refusalsRetried() - refusalsBefore);
     }
 
     private void printProgress(String label, double rate, long start, long sent, long completedLastSecond,

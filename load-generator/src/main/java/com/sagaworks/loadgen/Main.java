@@ -73,7 +73,7 @@ public final class Main {
                 // until the step is below 5 % of the best rate (or 2/s): a bisection between sustained and not.
                 for (double rate = options.findMaxStart(); rate <= options.findMaxLimit(); rate = best + stepSize) {
                     Measured step = measure(phase, probe, cpu, rate, options.findMaxStepSeconds(), "find-max " + (int) rate);
-                    Sustained.Verdict verdict = Sustained.judge(step.phase.errors(),
+                    Sustained.Verdict verdict = Sustained.judge(step.phase.errors(), step.phase.refusalsRetried(),
                             step.phase.inFlightSamples(), step.backlogAtEnd, rate);
                     Map<String, Object> json = step.toJson();
                     json.put("sustained", verdict.sustained());
@@ -179,6 +179,7 @@ public final class Main {
             json.put("errors", phase.errors());
             json.put("firstError", phase.firstError());
             json.put("errorsByKind", phase.errorsByKind());
+            json.put("refusalsRetried", phase.refusalsRetried());
             json.put("completedPerSecond", phase.completedPerSecond());
             json.put("sendWindowSeconds", phase.sendWindowSeconds());
             json.put("maxSchedulerDelayMs", phase.maxSendDelayMs());
@@ -214,6 +215,9 @@ public final class Main {
                 run.phase.errors());
         if (!run.phase.errorsByKind().isEmpty()) {
             out.printf("%-36s %s%n", "errors by kind", run.phase.errorsByKind());
+        }
+        if (run.phase.refusalsRetried() > 0) {
+            out.printf("%-36s %d (after Retry-After)%n", "503 answers retried", run.phase.refusalsRetried());
         }
         out.printf("%-36s %s (unexpected %d)%n", "outcomes", run.phase.outcomes(), run.phase.unexpected());
         out.printf("%-36s %8s %8s %8s %8s %8s%n", "latency ms", "p50", "p90", "p99", "p99.9", "max");

@@ -91,10 +91,13 @@ final class OrderClient {
     private static final String AWAIT = "GET /orders/{id}?wait";
     // a wait that ends with the order still PENDING, or a 503, is asked again; after this many it is an error
     private static final int MAX_ATTEMPTS = 4;
-    private static final java.util.concurrent.Executor RETRY_AFTER =
-            CompletableFuture.delayedExecutor(1, java.util.concurrent.TimeUnit.SECONDS);
+    /** When a 503 names no usable {@code Retry-After}. */
+    private static final long DEFAULT_RETRY_AFTER_SECONDS = 1;
+    /** A longer {@code Retry-After} is shortened to this: the order's latency counts on meanwhile anyway. */
+    private static final long MAX_RETRY_AFTER_SECONDS = 10;
 
     private final HttpClient http;
+    private final java.util.concurrent.atomic.LongAdder refusalsRetried = new java.util.concurrent.atomic.LongAdder();
     private final URI base;
     private final String apiKey;
     private final Await await;
@@ -115,8 +118,9 @@ final class OrderClient {
         return place(customerId, sku, quantity, UUID.randomUUID().toString(), 1);
     }
 
-    // A 503 (the order store stayed busy) is answered with Retry-After: a client retries it, with the same
-    // Idempotency-Key for a POST; the retry's wait stays in the latency, which counts from the due time.
+    // A 503 (the order store stayed busy, or too many orders in flight) comes with Retry-After: a client retries
+    // after it, with the same Idempotency-Key for a POST; the retry's wait stays in the latency, which counts from
+    // the due time.
     private CompletableFuture<Result> place(String customerId, String sku, int quantity, String idempotencyKey,
                                             int attempt) {
         String body = JSON.writeValueAsString(java.util.Map.of(
@@ -135,7 +139,7 @@ final class OrderClient {
         return send(request.build(), PLACE).thenCompose(response -> {
             long now = System.nanoTime();
             if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
-                return later(() -> place(customerId, sku, quantity, idempotencyKey, attempt + 1));
+                return later(response, () -> place(customerId, sku, quantity, idempotencyKey, attempt + 1));
             }
             if (response.statusCode() == 201 && await == Await.PREFER) {
                 return CompletableFuture.completedFuture(finalResult(JSON.readTree(response.body()), now));
@@ -172,7 +176,7 @@ final class OrderClient {
         return send(request, AWAIT).thenCompose(response -> {
             long now = System.nanoTime();
             if (response.statusCode() == 503 && attempt < MAX_ATTEMPTS) {
-                return later(() -> awaitFinal(orderId, acceptedNanos, attempt + 1));
+                return later(response, () -> awaitFinal(orderId, acceptedNanos, attempt + 1));
             }
             if (response.statusCode() != 200) {
                 throw new RequestFailed(AWAIT, "HTTP " + response.statusCode(),
@@ -199,8 +203,27 @@ final class OrderClient {
         });
     }
 
-    private static <T> CompletableFuture<T> later(java.util.function.Supplier<CompletableFuture<T>> retry) {
-        return CompletableFuture.supplyAsync(retry, RETRY_AFTER).thenCompose(future -> future);
+    /** 503 answers retried so far (the last attempt's 503 is an error, not counted here). */
+    long refusalsRetried() {
+        return refusalsRetried.sum();
+    }
+
+    /** Runs {@code retry} once the {@code Retry-After} (whole seconds) of {@code refusal} has passed. */
+    private <T> CompletableFuture<T> later(HttpResponse<?> refusal,
+                                                  java.util.function.Supplier<CompletableFuture<T>> retry) {
+        refusalsRetried.increment();
+        java.util.concurrent.Executor delayed = CompletableFuture.delayedExecutor(retryAfterSeconds(refusal.headers()),
+                java.util.concurrent.TimeUnit.SECONDS);
+        return CompletableFuture.supplyAsync(retry, delayed).thenCompose(future -> future);
+    }
+
+    /** {@code Retry-After} in seconds, between 0 and {@value #MAX_RETRY_AFTER_SECONDS}; 1 when absent or a date. */
+    static long retryAfterSeconds(java.net.http.HttpHeaders headers) {
+        return headers.firstValue("Retry-After")
+                .filter(value -> value.matches("\\d{1,9}"))
+                .map(Long::parseLong)
+                .map(seconds -> Math.min(seconds, MAX_RETRY_AFTER_SECONDS))
+                .orElse(DEFAULT_RETRY_AFTER_SECONDS);
     }
 
     private static String abbreviate(String text) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Whether a step of the find-max search kept up. By Little's law the orders in flight are rate x latency: while the
  * system keeps up they level off, when it falls behind they grow for as long as the load lasts. A step is sustained
- * when nothing failed, the orders in flight at the end are no more than the step's first-half level allows (no
+ * when nothing failed and no placement was refused (a {@code 503}, even one whose retry then succeeded: the
+ * stack was turning orders away), the orders in flight at the end are no more than the step's first-half level allows (no
  * growth), and the outbox backlog is small. Completions are not compared with sends: at a latency of seconds a
  * short step legitimately ends with many orders in flight, and what was sent minus what completed is the
  * in-flight count the growth check already judges.
@@ -23,9 +24,13 @@ final class Sustained {
     private Sustained() {
     }
 
-    static Verdict judge(long errors, List<Long> inFlightSamples, double outboxBacklogAtEnd, double rate) {
+    static Verdict judge(long errors, long refusals, List<Long> inFlightSamples, double outboxBacklogAtEnd,
+                         double rate) {
         if (errors > 0) {
             return new Verdict(false, errors + " orders failed");
+        }
+        if (refusals > 0) {
+            return new Verdict(false, refusals + " answers 503 (retried)");
         }
         if (inFlightSamples.size() >= 4) {
             List<Long> firstHalf = inFlightSamples.subList(1, inFlightSamples.size() / 2);

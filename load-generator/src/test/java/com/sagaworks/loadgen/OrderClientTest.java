@@ -3,7 +3,10 @@ package com.sagaworks.loadgen;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpTimeoutException;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,6 +31,20 @@ class OrderClientTest {
         assertThat(OrderClient.kindOf(new CompletionException(new ConnectException("refused"))))
                 .isEqualTo("ConnectException");
         assertThat(OrderClient.kindOf(new IllegalStateException("x"))).isEqualTo("IllegalStateException");
+    }
+
+    @Test
+    void waitsTheRetryAfterOfARefusalWithinBounds() {
+        assertThat(OrderClient.retryAfterSeconds(headers("2"))).isEqualTo(2);
+        assertThat(OrderClient.retryAfterSeconds(headers("0"))).isZero();
+        assertThat(OrderClient.retryAfterSeconds(headers("3600"))).as("shortened").isEqualTo(10);
+        assertThat(OrderClient.retryAfterSeconds(headers("Wed, 21 Oct 2026 07:28:00 GMT"))).as("a date").isEqualTo(1);
+        assertThat(OrderClient.retryAfterSeconds(HttpHeaders.of(Map.of(), (name, value) -> true))).as("none")
+                .isEqualTo(1);
+    }
+
+    private static HttpHeaders headers(String retryAfter) {
+        return HttpHeaders.of(Map.of("Retry-After", List.of(retryAfter)), (name, value) -> true);
     }
 
     @Test
