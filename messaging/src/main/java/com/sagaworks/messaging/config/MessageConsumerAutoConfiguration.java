@@ -26,6 +26,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.util.backoff.ExponentialBackOff;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -68,7 +69,7 @@ public class MessageConsumerAutoConfiguration {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.batchSize());
 
         ContainerProperties containerProperties = new ContainerProperties(handlers.topics().toArray(String[]::new));
-        containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        commitOffsetsEvery(settings.commitInterval(), containerProperties);
         containerProperties.setMessageListener(listener);
         // Bounds how long a stop waits for the poll in progress.
         containerProperties.setPollTimeout(1000);
@@ -78,6 +79,20 @@ public class MessageConsumerAutoConfiguration {
         container.setConcurrency(settings.concurrency());
         container.setCommonErrorHandler(redeliverForever(settings));
         return container;
+    }
+
+    /**
+     * Offsets only ever cover batches whose transaction committed (the container adds a batch's offsets once the
+     * listener returned); {@code interval} is how often they are sent: after every batch when zero, otherwise after
+     * the first batch (or empty poll) once the interval has passed, and on a rebalance or stop.
+     */
+    static void commitOffsetsEvery(Duration interval, ContainerProperties containerProperties) {
+        if (interval.isZero()) {
+            containerProperties.setAckMode(ContainerProperties.AckMode.BATCH);
+        } else {
+            containerProperties.setAckMode(ContainerProperties.AckMode.TIME);
+            containerProperties.setAckTime(interval.toMillis());
+        }
     }
 
     /**

@@ -52,15 +52,27 @@ public record MessagingProperties(@DefaultValue Relay relay,
      *                               savepoint inside PostgreSQL's per-transaction subtransaction cache
      * @param redeliveryInitialDelay first pause before a batch whose transaction kept failing is redelivered
      * @param redeliveryMaxDelay     longest pause between such redeliveries (they never stop)
+     * @param commitInterval         how often the offsets of committed batches are committed to Kafka: after the
+     *                               first batch once this long has passed since the last commit (and on a
+     *                               rebalance or stop). Zero commits them after every batch. Records whose offsets
+     *                               were not committed yet when a consumer dies are delivered again and dropped by
+     *                               the inbox, so this trades a few redeliveries after a crash for one offset
+     *                               commit (a blocking round trip to the group coordinator) per interval instead
+     *                               of one per batch, which at low rates is one per message
      */
     public record Consumer(@DefaultValue("true") boolean enabled,
                            String groupId,
                            @DefaultValue("1") int concurrency,
                            @DefaultValue("50") int batchSize,
                            @DefaultValue("1s") Duration redeliveryInitialDelay,
-                           @DefaultValue("1m") Duration redeliveryMaxDelay) {
+                           @DefaultValue("1m") Duration redeliveryMaxDelay,
+                           @DefaultValue("100ms") Duration commitInterval) {
 
         public Consumer {
+            if (commitInterval.isNegative()) {
+                throw new IllegalArgumentException(
+                        "sagaworks.messaging.consumer.commit-interval must not be negative, was " + commitInterval);
+            }
             requirePositive("sagaworks.messaging.consumer.concurrency", concurrency);
             requirePositive("sagaworks.messaging.consumer.batch-size", batchSize);
             requirePositive("sagaworks.messaging.consumer.redelivery-initial-delay", redeliveryInitialDelay);

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.kafka.listener.ContainerProperties;
 
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +24,7 @@ class MessagingPropertiesTest {
         assertThat(properties.consumer().groupId()).isNull();
         assertThat(properties.consumer().concurrency()).isEqualTo(1);
         assertThat(properties.consumer().batchSize()).isEqualTo(50);
+        assertThat(properties.consumer().commitInterval()).isEqualTo(Duration.ofMillis(100));
         assertThat(properties.retry()).isEqualTo(
                 new MessagingProperties.Retry(8, Duration.ofMillis(20), Duration.ofSeconds(2)));
         assertThat(properties.topics()).isEqualTo(new MessagingProperties.Topics(true, 4, (short) 1));
@@ -68,6 +70,23 @@ class MessagingPropertiesTest {
         assertThatThrownBy(() -> bind(Map.of("sagaworks.messaging.relay.batch-size", "0")))
                 .isInstanceOf(BindException.class)
                 .hasRootCauseMessage("sagaworks.messaging.relay.batch-size must be positive: 0");
+    }
+
+    @Test
+    void commitsOffsetsEveryIntervalOrAfterEveryBatchWhenZero() {
+        ContainerProperties everyBatch = new ContainerProperties("t");
+        MessageConsumerAutoConfiguration.commitOffsetsEvery(
+                bind(Map.of("sagaworks.messaging.consumer.commit-interval", "0s")).consumer().commitInterval(),
+                everyBatch);
+        ContainerProperties timed = new ContainerProperties("t");
+        MessageConsumerAutoConfiguration.commitOffsetsEvery(bind(Map.of()).consumer().commitInterval(), timed);
+
+        assertThat(everyBatch.getAckMode()).isEqualTo(ContainerProperties.AckMode.BATCH);
+        assertThat(timed.getAckMode()).isEqualTo(ContainerProperties.AckMode.TIME);
+        assertThat(timed.getAckTime()).isEqualTo(100);
+        assertThatThrownBy(() -> bind(Map.of("sagaworks.messaging.consumer.commit-interval", "-1s")))
+                .isInstanceOf(BindException.class)
+                .hasRootCauseMessage("sagaworks.messaging.consumer.commit-interval must not be negative, was PT-1S");
     }
 
     private static MessagingProperties bind(Map<String, String> values) {
