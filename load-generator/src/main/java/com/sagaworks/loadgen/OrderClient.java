@@ -2,13 +2,18 @@ package com.sagaworks.loadgen;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -97,7 +102,7 @@ final class OrderClient {
     private static final long MAX_RETRY_AFTER_SECONDS = 10;
 
     private final HttpClient http;
-    private final java.util.concurrent.atomic.LongAdder refusalsRetried = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder refusalsRetried = new LongAdder();
     private final URI base;
     private final String apiKey;
     private final Await await;
@@ -209,16 +214,14 @@ final class OrderClient {
     }
 
     /** Runs {@code retry} once the {@code Retry-After} (whole seconds) of {@code refusal} has passed. */
-    private <T> CompletableFuture<T> later(HttpResponse<?> refusal,
-                                                  java.util.function.Supplier<CompletableFuture<T>> retry) {
+    private <T> CompletableFuture<T> later(HttpResponse<?> refusal, Supplier<CompletableFuture<T>> retry) {
         refusalsRetried.increment();
-        java.util.concurrent.Executor delayed = CompletableFuture.delayedExecutor(retryAfterSeconds(refusal.headers()),
-                java.util.concurrent.TimeUnit.SECONDS);
+        Executor delayed = CompletableFuture.delayedExecutor(retryAfterSeconds(refusal.headers()), TimeUnit.SECONDS);
         return CompletableFuture.supplyAsync(retry, delayed).thenCompose(future -> future);
     }
 
     /** {@code Retry-After} in seconds, between 0 and {@value #MAX_RETRY_AFTER_SECONDS}; 1 when absent or a date. */
-    static long retryAfterSeconds(java.net.http.HttpHeaders headers) {
+    static long retryAfterSeconds(HttpHeaders headers) {
         return headers.firstValue("Retry-After")
                 .filter(value -> value.matches("\\d{1,9}"))
                 .map(Long::parseLong)

@@ -5,9 +5,9 @@ import java.util.List;
 /**
  * Whether a step of the find-max search kept up. By Little's law the orders in flight are rate x latency: while the
  * system keeps up they level off, when it falls behind they grow for as long as the load lasts. A step is sustained
- * when nothing failed and no placement was refused (a {@code 503}, even one whose retry then succeeded: the
- * stack was turning orders away), the orders in flight at the end are no more than the step's first-half level allows (no
- * growth), and the outbox backlog is small. Completions are not compared with sends: at a latency of seconds a
+ * when nothing failed and no placement was refused (a {@code 503}, even one whose retry then succeeded: the stack
+ * was turning orders away), the orders in flight at the end are no more than the step's first-half level allows
+ * (no growth), and the outbox backlog is small. Completions are not compared with sends: at a latency of seconds a
  * short step legitimately ends with many orders in flight, and what was sent minus what completed is the
  * in-flight count the growth check already judges.
  */

@@ -69,14 +69,11 @@ public record MessagingProperties(@DefaultValue Relay relay,
                            @DefaultValue("100ms") Duration commitInterval) {
 
         public Consumer {
-            if (commitInterval.isNegative()) {
-                throw new IllegalArgumentException(
-                        "sagaworks.messaging.consumer.commit-interval must not be negative, was " + commitInterval);
-            }
             requirePositive("sagaworks.messaging.consumer.concurrency", concurrency);
             requirePositive("sagaworks.messaging.consumer.batch-size", batchSize);
             requirePositive("sagaworks.messaging.consumer.redelivery-initial-delay", redeliveryInitialDelay);
             requirePositive("sagaworks.messaging.consumer.redelivery-max-delay", redeliveryMaxDelay);
+            requireNotNegative("sagaworks.messaging.consumer.commit-interval", commitInterval);
         }
     }
 
@@ -149,6 +146,12 @@ public record MessagingProperties(@DefaultValue Relay relay,
     private static void requirePositive(String name, Duration value) {
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be positive: " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, Duration value) {
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(name + " must not be negative: " + value);
         }
     }
 }

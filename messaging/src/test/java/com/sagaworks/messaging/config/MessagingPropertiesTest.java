@@ -86,7 +86,7 @@ class MessagingPropertiesTest {
         assertThat(timed.getAckTime()).isEqualTo(100);
         assertThatThrownBy(() -> bind(Map.of("sagaworks.messaging.consumer.commit-interval", "-1s")))
                 .isInstanceOf(BindException.class)
-                .hasRootCauseMessage("sagaworks.messaging.consumer.commit-interval must not be negative, was PT-1S");
+                .hasRootCauseMessage("sagaworks.messaging.consumer.commit-interval must not be negative: PT-1S");
     }
 
     private static MessagingProperties bind(Map<String, String> values) {
