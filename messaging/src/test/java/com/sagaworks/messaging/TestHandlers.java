@@ -49,6 +49,13 @@ public class TestHandlers {
     public record FailTransiently(int times) implements Behaviour {
     }
 
+    /**
+     * Writes the effect row, deletes the command's own inbox row and answers: storing the reply then fails, at the
+     * end of the batch when the outbox rows are written together.
+     */
+    public record ForgetInboxRow() implements Behaviour {
+    }
+
     /** Writes the effect row and answers later: returns {@link DeferredReply#LATER}. */
     public record Defer() implements Behaviour {
     }
@@ -141,6 +148,9 @@ public class TestHandlers {
                     jdbc.sql(RAISE_SERIALIZATION_FAILURE).update();
                 }
             }
+            case ForgetInboxRow() -> jdbc.sql("DELETE FROM messaging_inbox WHERE message_id = :id")
+                    .param("id", command.messageId())
+                    .update();
             case Defer() -> {
                 return DeferredReply.LATER;
             }

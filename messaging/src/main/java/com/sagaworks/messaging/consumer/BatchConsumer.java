@@ -47,6 +47,8 @@ import java.util.stream.Collectors;
  *     <li>for a command, queue the reply in the outbox, correlated with the command, and keep a copy in the
  *     inbox row.</li>
  * </ol>
+ * The outbox rows the records queue (replies, and whatever the handlers send) are held back and written at the end
+ * of the batch by one statement ({@link JdbcOutbox#writeTogether}), in the order they were queued.
  * A command handler may return {@link DeferredReply#LATER} instead of a reply: the inbox row then waits for
  * {@link DeferredReplies#complete}, and a duplicate meanwhile re-sends nothing.
  *
@@ -126,8 +128,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             try {
                 run(operation, records, false, committed);
             } catch (RecordFailed e) {
-                log.debug("{}: {} failed for good; running the batch again with a savepoint per record", operation,
-                        DeadLetters.originOf(e.record));
+                log.debug("{}: {}; running the batch again with a savepoint per record", operation, e.getMessage());
                 metrics.batchRerun();
                 run(operation, records, true, committed);
             }
@@ -154,9 +155,25 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             Tally tally = new Tally();
             // With savepoints each record's inbox row is inserted inside its own savepoint, so that a record
             // dead-lettered there leaves no inbox row behind, as without the batch.
-            Claims claims = savepoints ? Claims.NONE : claimAll(records, headers);
-            for (int i = 0; i < records.size(); i++) {
-                handleTraced(records.get(i), headers.get(i), savepoints ? status : null, tally, claims);
+            if (savepoints) {
+                for (int i = 0; i < records.size(); i++) {
+                    handleTraced(records.get(i), headers.get(i), status, tally, Claims.NONE);
+                }
+            } else {
+                Claims claims = claimAll(records, headers);
+                try {
+                    outbox.writeTogether(() -> {
+                        for (int i = 0; i < records.size(); i++) {
+                            handleTraced(records.get(i), headers.get(i), null, tally, claims);
+                        }
+                    });
+                } catch (RecordFailed e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // Only the write of the held-back outbox rows can fail for good here (a record's own failure
+                    // is a RecordFailed): the run with savepoints writes each record's rows with the record.
+                    throw isPermanent(e) ? new RecordFailed("the outbox rows of the batch", e) : e;
+                }
             }
             committed.set(tally);
         }));
@@ -473,11 +490,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
      * and hands it on at once, and the batch runs again with savepoints, where the failure is reported.
      */
     private static final class RecordFailed extends RuntimeException {
-        final transient ConsumerRecord<String, String> record;
 
         RecordFailed(ConsumerRecord<String, String> record) {
             super("record " + DeadLetters.originOf(record) + " failed for good", null, false, false);
-            this.record = record;
+        }
+
+        /** The failure itself goes into the message only: it is reported again by the run with savepoints. */
+        RecordFailed(String what, RuntimeException failure) {
+            super(what + " failed for good: " + failure, null, false, false);
         }
     }
 

@@ -9,17 +9,27 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * {@link Outbox} on the {@code messaging_outbox} table. Also writes prepared rows ({@link #enqueue}) for the
  * consumer: replies replayed from the inbox and dead letters, whose payload is not a catalogued record.
+ *
+ * <p>A row is inserted when it is queued, unless the caller runs inside {@link #writeTogether}: the rows queued
+ * there, and the replies to store in the inbox, are held back and written at its end by one statement, in the
+ * order they were queued. The batch consumer does that for a batch, so that a batch of n records that answer
+ * writes its outbox rows with one round trip (and one notification trigger) instead of n.
  */
 public class JdbcOutbox implements Outbox {
 
@@ -37,6 +47,30 @@ public class JdbcOutbox implements Outbox {
             UPDATE messaging_inbox
                SET replies = CAST(:replies AS jsonb)
              WHERE message_id = :commandId
+            """;
+
+    /**
+     * Several rows in one statement, inserted in the order they were queued: {@code seq}, the relay's publication
+     * order, is then the order of {@link #enqueue} calls, as when each was inserted at once.
+     */
+    private static final String INSERT_ALL = """
+            INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+            SELECT id, topic, aggregate_type, aggregate_id, type, CAST(payload AS jsonb), CAST(headers AS jsonb)
+              FROM unnest(CAST(:ids AS uuid[]), CAST(:topics AS text[]), CAST(:aggregateTypes AS text[]),
+                          CAST(:aggregateIds AS text[]), CAST(:types AS text[]), CAST(:payloads AS text[]),
+                          CAST(:headers AS text[])) WITH ORDINALITY
+                   AS m (id, topic, aggregate_type, aggregate_id, type, payload, headers, position)
+             ORDER BY position
+            ON CONFLICT (id) DO NOTHING
+            """;
+
+    /** {@link #INSERT_ALL} and the replies to keep in their commands' inbox rows, in one statement. */
+    private static final String INSERT_ALL_AND_STORE_REPLIES = "WITH queued AS (\n" + INSERT_ALL + ")\n" + """
+            UPDATE messaging_inbox AS inbox
+               SET replies = CAST(stored.replies AS jsonb)
+              FROM unnest(CAST(:commandIds AS uuid[]), CAST(:replies AS text[])) AS stored (message_id, replies)
+             WHERE inbox.message_id = stored.message_id
+            RETURNING inbox.message_id
             """;
 
     private final JdbcClient jdbc;
@@ -73,17 +107,16 @@ public class JdbcOutbox implements Outbox {
         return messageId;
     }
 
-    /**
-     * Queues a prepared row unless a row with its id is still waiting.
-     *
-     * @return whether a row was added
-     */
+    /** Queues a prepared row unless a row with its id is still waiting (or is queued before it in the same batch). */
     @Transactional(propagation = Propagation.MANDATORY)
-    public boolean enqueue(OutboxMessage message) {
+    public void enqueue(OutboxMessage message) {
         requireTransaction();
-        int rows = withRow(jdbc.sql(INSERT), message)
-                .update();
-        return rows == 1;
+        Pending pending = pending();
+        if (pending != null) {
+            pending.rows.add(message);
+            return;
+        }
+        withRow(jdbc.sql(INSERT), message).update();
     }
 
     /**
@@ -96,6 +129,16 @@ public class JdbcOutbox implements Outbox {
     @Transactional(propagation = Propagation.MANDATORY)
     public void enqueueReply(UUID commandId, OutboxMessage reply) {
         requireTransaction();
+        Pending pending = pending();
+        if (pending != null) {
+            pending.rows.add(reply);
+            pending.replies.put(commandId, reply);
+            return;
+        }
+        storeAtOnce(commandId, reply);
+    }
+
+    private void storeAtOnce(UUID commandId, OutboxMessage reply) {
         int rows = withRow(jdbc.sql(INSERT_REPLY), reply)
                 .param("replies", json.writeValueAsString(List.of(reply)))
                 .param("commandId", commandId)
@@ -103,6 +146,109 @@ public class JdbcOutbox implements Outbox {
         if (rows != 1) {
             throw new IllegalStateException("no inbox row for command " + commandId + " to store its reply in");
         }
+    }
+
+    /**
+     * Runs {@code work} in the caller's transaction with the rows it queues ({@link #send}, {@link #enqueue},
+     * {@link #enqueueReply}) held back, and writes them at its end: the rows in one statement in the order they were
+     * queued, and the replies stored in their commands' inbox rows by the same statement. A failure of that write
+     * is thrown from here, and the caller's transaction must then roll back, as for a failure of {@code work}. If
+     * {@code work} throws, nothing it queued is written.
+     *
+     * <p>While a transaction started inside {@code work} ({@code REQUIRES_NEW}) runs, its rows are written at once,
+     * in it, as without this method. Rows are held back in memory, so {@code work} must not roll back to a savepoint
+     * of its own after queuing (the rows queued after the savepoint would still be written), nor read the outbox for
+     * its own rows; a duplicate of a command answered earlier in the same {@code work} finds no stored reply yet
+     * and re-queues nothing, which is what re-queuing the same rows would have come to. Called inside itself, the
+     * inner call joins the outer one.
+     *
+     * @throws IllegalStateException (rolling back) when a command whose reply was queued has no inbox row
+     */
+    public void writeTogether(Runnable work) {
+        requireTransaction();
+        if (pending() != null) {
+            work.run();
+            return;
+        }
+        Pending pending = new Pending();
+        TransactionSynchronizationManager.bindResource(this, pending);
+        // Another transaction started inside work suspends this one: its rows must go to its own transaction.
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void suspend() {
+                if (TransactionSynchronizationManager.getResource(JdbcOutbox.this) == pending) {
+                    TransactionSynchronizationManager.unbindResource(JdbcOutbox.this);
+                }
+            }
+
+            @Override
+            public void resume() {
+                if (!pending.closed && TransactionSynchronizationManager.getResource(JdbcOutbox.this) == null) {
+                    TransactionSynchronizationManager.bindResource(JdbcOutbox.this, pending);
+                }
+            }
+        });
+        try {
+            work.run();
+        } finally {
+            pending.closed = true;
+            TransactionSynchronizationManager.unbindResourceIfPossible(this);
+        }
+        write(pending);
+    }
+
+    private Pending pending() {
+        return (Pending) TransactionSynchronizationManager.getResource(this);
+    }
+
+    private void write(Pending pending) {
+        List<OutboxMessage> rows = pending.rows;
+        if (rows.isEmpty()) {
+            return;
+        }
+        if (rows.size() == 1) {
+            // A batch of one, as at low load: the single-row statements are the cheaper ones.
+            OutboxMessage only = rows.getFirst();
+            if (pending.replies.isEmpty()) {
+                withRow(jdbc.sql(INSERT), only).update();
+            } else {
+                Map.Entry<UUID, OutboxMessage> reply = pending.replies.entrySet().iterator().next();
+                storeAtOnce(reply.getKey(), reply.getValue());
+            }
+            return;
+        }
+        JdbcClient.StatementSpec statement = jdbc
+                .sql(pending.replies.isEmpty() ? INSERT_ALL : INSERT_ALL_AND_STORE_REPLIES)
+                .param("ids", rows.stream().map(OutboxMessage::id).toArray(UUID[]::new))
+                .param("topics", rows.stream().map(OutboxMessage::topic).toArray(String[]::new))
+                .param("aggregateTypes", rows.stream().map(OutboxMessage::aggregateType).toArray(String[]::new))
+                .param("aggregateIds", rows.stream().map(OutboxMessage::aggregateId).toArray(String[]::new))
+                .param("types", rows.stream().map(OutboxMessage::type).toArray(String[]::new))
+                .param("payloads", rows.stream().map(OutboxMessage::payload).toArray(String[]::new))
+                .param("headers", rows.stream().map(r -> json.writeValueAsString(r.headers())).toArray(String[]::new));
+        if (pending.replies.isEmpty()) {
+            statement.update();
+            return;
+        }
+        Set<UUID> stored = Set.copyOf(statement
+                .param("commandIds", pending.replies.keySet().toArray(UUID[]::new))
+                .param("replies", pending.replies.values().stream()
+                        .map(reply -> json.writeValueAsString(List.of(reply))).toArray(String[]::new))
+                .query(UUID.class)
+                .list());
+        if (stored.size() != pending.replies.size()) {
+            Set<UUID> missing = new LinkedHashSet<>(pending.replies.keySet());
+            missing.removeAll(stored);
+            throw new IllegalStateException("no inbox row for command " + missing.stream().map(UUID::toString)
+                    .collect(Collectors.joining(", ")) + " to store its reply in");
+        }
+    }
+
+    /** What {@link #writeTogether} holds back: rows in the order queued, and replies by command id. */
+    private static final class Pending {
+        final List<OutboxMessage> rows = new ArrayList<>();
+        final Map<UUID, OutboxMessage> replies = new LinkedHashMap<>();
+        boolean closed;
     }
 
     /** Binds the outbox row's columns, as {@link #INSERT} names them. */

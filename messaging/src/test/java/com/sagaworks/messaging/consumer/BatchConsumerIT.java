@@ -299,7 +299,8 @@ class BatchConsumerIT {
             assertThat(storedReplyId(id)).isPresent();
         }
         // The command handled before re-sends its stored reply (same id); the one twice in the batch answers once:
-        // its re-sent reply is the very outbox row the first copy queued, still unsent in the same transaction.
+        // its second copy finds no stored reply yet (the batch's rows are written at its end), and re-sending the
+        // first copy's reply would have come to the same row.
         List<ConsumerRecord<String, String>> resent = await().atMost(TIMEOUT)
                 .until(() -> replies.recordsWithKey(before.toString()), r -> r.size() == 2);
         assertThat(resent).extracting(r -> header(r, MessageHeaders.MESSAGE_ID)).as("the same reply twice")
@@ -307,6 +308,40 @@ class BatchConsumerIT {
         await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(fresh.toString()), r -> r.size() == 1);
         await().atMost(TIMEOUT).until(this::outboxSize, size -> size == 0);
         assertThat(replies.recordsWithKey(twice.toString())).hasSize(1);
+    }
+
+    /**
+     * The outbox rows of a batch are written together at its end; when that write fails for good, the batch runs
+     * again with a savepoint per record, where the record it fails on is found and dead-lettered alone.
+     */
+    @Test
+    void aBatchWhoseHeldBackRowsCannotBeWrittenIsRunAgainAndOnlyTheFailingRecordIsDeadLettered() {
+        SagaId forgetful = SagaId.random();
+        SagaId fine = SagaId.random();
+        handlers.behave(forgetful, new TestHandlers.ForgetInboxRow());
+        KafkaTestClient.Probe deadLetters = kafka.probe(Topics.deadLetterOf(Topics.INVENTORY_COMMANDS));
+        KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
+        long offset = ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+        UUID fineId = UUID.randomUUID();
+        List<ConsumerRecord<String, String>> batch = List.of(
+                record(offset, fine.toString(), json.writeValueAsString(reserve(fine, 1)),
+                        headers(fineId, "ReserveStock", fine)),
+                record(offset + 1, forgetful.toString(), json.writeValueAsString(reserve(forgetful, 1)),
+                        headers(UUID.randomUUID(), "ReserveStock", forgetful)));
+        double rerunsBefore = reruns();
+
+        consumer.onMessage(batch);
+
+        assertThat(reruns() - rerunsBefore).isEqualTo(1);
+        ConsumerRecord<String, String> dead = await().atMost(TIMEOUT).until(() -> deadLetters.records(
+                r -> origin(offset + 1).equals(header(r, MessageHeaders.DEAD_LETTER_ORIGIN))), r -> r.size() == 1)
+                .getFirst();
+        assertThat(header(dead, MessageHeaders.DEAD_LETTER_REASON)).startsWith("IllegalStateException: no inbox row for command");
+        assertThat(reservationEffects(forgetful)).isZero();
+        assertThat(reservationEffects(fine)).isEqualTo(1);
+        assertThat(storedReplyId(fineId)).isPresent();
+        await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(fine.toString()), r -> r.size() == 1);
+        assertThat(replies.recordsWithKey(forgetful.toString())).isEmpty();
     }
 
     @Test
