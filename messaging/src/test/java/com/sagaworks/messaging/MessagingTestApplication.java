@@ -20,6 +20,7 @@ public class MessagingTestApplication {
     @Bean
     MessageHandlers messageHandlers(TestHandlers handlers) {
         return MessageHandlers.builder()
+                .beforeEachBatch(handlers::prepare)
                 .onCommand(ReserveStock.class, handlers::reserve)
                 .on(StockReserved.class, handlers::stockReserved)
                 .ignore(StockReleased.class)

@@ -1,5 +1,6 @@
 package com.sagaworks.messaging;
 
+import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.contracts.SagaId;
 import com.sagaworks.contracts.inventory.PricedLine;
 import com.sagaworks.contracts.inventory.ReserveStock;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -87,6 +89,7 @@ public class TestHandlers {
     private final Map<SagaId, String> mdcMessageIds = new ConcurrentHashMap<>();
     private final Set<SagaId> refusedDeadLetters = ConcurrentHashMap.newKeySet();
     private final Map<SagaId, AtomicInteger> deadLetterCalls = new ConcurrentHashMap<>();
+    private final List<List<String>> preparedBatches = new CopyOnWriteArrayList<>();
 
     TestHandlers(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -119,6 +122,15 @@ public class TestHandlers {
     private static int count(Map<SagaId, AtomicInteger> counts, SagaId saga) {
         AtomicInteger count = counts.get(saga);
         return count == null ? 0 : count.get();
+    }
+
+    /** The message ids of each batch the batch preparer was given, in order, failed attempts included. */
+    public List<List<String>> preparedBatches() {
+        return List.copyOf(preparedBatches);
+    }
+
+    void prepare(List<Map<String, String>> headers) {
+        preparedBatches.add(headers.stream().map(h -> h.get(MessageHeaders.MESSAGE_ID)).toList());
     }
 
     /** The MDC message id seen by the handler during its last call for the saga. */

@@ -22,11 +22,14 @@ import com.sagaworks.contracts.payment.ChargePayment;
 import com.sagaworks.contracts.payment.PaymentCharged;
 import com.sagaworks.contracts.payment.PaymentDeclined;
 import com.sagaworks.contracts.payment.PaymentRefunded;
+import com.sagaworks.messaging.consumer.BatchConsumer;
+import com.sagaworks.messaging.metrics.MessagingMetrics;
 import com.sagaworks.orchestrator.engine.SagaStatus;
 import com.sagaworks.orchestrator.placeorder.PlaceOrderSaga;
 import com.sagaworks.testing.KafkaTestClient;
 import com.sagaworks.testing.SharedKafka;
 import com.sagaworks.testing.TestInfrastructure;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,6 +55,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,6 +93,12 @@ class PlaceOrderSagaIT {
     @Autowired
     JsonMapper json;
 
+    @Autowired
+    BatchConsumer consumer;
+
+    @Autowired
+    MeterRegistry meters;
+
     @LocalServerPort
     int port;
 
@@ -124,6 +134,10 @@ class PlaceOrderSagaIT {
 
     private void awaitStatus(SagaId saga, SagaStatus status) {
         await().atMost(WAIT).until(() -> status.name().equals(saga(saga).get("status").asString()));
+    }
+
+    private double reruns() {
+        return meters.counter(MessagingMetrics.BATCH_RERUNS).count();
     }
 
     private void awaitOutboxEmpty() {
@@ -217,6 +231,47 @@ class PlaceOrderSagaIT {
         assertThat(jdbc.sql("SELECT count(*) FROM saga WHERE business_key = :k").param("k", orderId.toString())
                 .query(Long.class).single()).isEqualTo(1);
         assertThat(kafka.received(r -> saga.toString().equals(r.key()) && "ReserveStock".equals(r.type()))).hasSize(1);
+    }
+
+    /**
+     * The sagas of a batch's replies are read and locked together before it is handled; a saga that an earlier
+     * record of the same batch moved must be read again, not taken from that read.
+     */
+    @Test
+    void aBatchWithACancellationAndAReplyOfTheSameSagaSeesTheCancellation() throws Exception {
+        OrderId cancelled = placeOrder();
+        OrderId other = placeOrder();
+        SagaId cancelledSaga = sagaOf(cancelled);
+        SagaId otherSaga = sagaOf(other);
+        var reserveCancelled = awaitCommand(Topics.INVENTORY_COMMANDS, cancelledSaga, "ReserveStock");
+        var reserveOther = awaitCommand(Topics.INVENTORY_COMMANDS, otherSaga, "ReserveStock");
+        long offset = ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+        double rerunsBefore = reruns();
+
+        consumer.onMessage(List.of(
+                KafkaTestClient.consumerRecord(UUID.randomUUID(), new StockReserved(otherSaga, priced, 3000),
+                        Map.of(MessageHeaders.CORRELATION_ID, reserveOther.messageId().toString()), offset),
+                KafkaTestClient.consumerRecord(UUID.randomUUID(), new OrderCancelled(cancelled,
+                        new CustomerId("alice"), CancellationReason.CANCELLED_BY_CUSTOMER, Instant.now()),
+                        Map.of(), offset + 1),
+                KafkaTestClient.consumerRecord(UUID.randomUUID(), new StockReserved(cancelledSaga, priced, 3000),
+                        Map.of(MessageHeaders.CORRELATION_ID, reserveCancelled.messageId().toString()),
+                        offset + 2)));
+
+        // handled in one run: a stale read would have failed the reply's move and run the batch again
+        assertThat(reruns() - rerunsBefore).isZero();
+        JsonNode view = saga(cancelledSaga);
+        assertThat(view.get("status").asString()).isEqualTo("COMPENSATING");
+        assertThat(view.get("version").asInt()).isEqualTo(2);
+        assertThat(view.get("history").valueStream().map(h -> h.get("kind").asString() + " "
+                + h.get("messageType").asString()).toList())
+                .containsExactly("STARTED OrderPlaced", "TRANSITION OrderCancelled", "IGNORED StockReserved");
+        assertThat(saga(otherSaga).get("currentStep").asString()).isEqualTo("CHARGE_PAYMENT");
+        awaitCommand(Topics.PAYMENT_COMMANDS, otherSaga, "ChargePayment");
+        awaitCommand(Topics.INVENTORY_COMMANDS, cancelledSaga, "ReleaseStock");
+        assertThat(kafka.received(r -> cancelledSaga.toString().equals(r.key()) && "ChargePayment".equals(r.type())))
+                .isEmpty();
+        awaitOutboxEmpty();
     }
 
     @Test

@@ -10,6 +10,8 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -94,14 +97,34 @@ public final class KafkaTestClient implements AutoCloseable {
     /** Publishes {@code message} under the given id (send the same id twice to simulate a redelivery). */
     public UUID send(UUID messageId, Object message, Map<String, String> extraHeaders) {
         MessageCatalog.Entry entry = MessageCatalog.of(message);
+        sendRaw(entry.topic(), entry.keyOf(message), JSON.writeValueAsString(message),
+                headersOf(messageId, message, extraHeaders));
+        return messageId;
+    }
+
+    /**
+     * The record {@link #send(UUID, Object, Map)} would publish, as a consumer receives it at {@code offset} of
+     * partition 0: to hand a batch of chosen records to a listener directly.
+     */
+    public static ConsumerRecord<String, String> consumerRecord(UUID messageId, Object message,
+                                                                Map<String, String> extraHeaders, long offset) {
+        MessageCatalog.Entry entry = MessageCatalog.of(message);
+        RecordHeaders headers = new RecordHeaders();
+        headersOf(messageId, message, extraHeaders)
+                .forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+        return new ConsumerRecord<>(entry.topic(), 0, offset, System.currentTimeMillis(), TimestampType.CREATE_TIME,
+                -1, -1, entry.keyOf(message), JSON.writeValueAsString(message), headers, Optional.empty());
+    }
+
+    private static Map<String, String> headersOf(UUID messageId, Object message, Map<String, String> extraHeaders) {
+        MessageCatalog.Entry entry = MessageCatalog.of(message);
         Map<String, String> headers = new HashMap<>(extraHeaders);
         headers.put(MessageHeaders.MESSAGE_ID, messageId.toString());
         headers.put(MessageHeaders.MESSAGE_TYPE, entry.typeName());
         if (message instanceof SagaMessage m) {
             headers.put(MessageHeaders.SAGA_ID, m.sagaId().toString());
         }
-        sendRaw(entry.topic(), entry.keyOf(message), JSON.writeValueAsString(message), headers);
-        return messageId;
+        return headers;
     }
 
     /** Publishes any value with any headers, for poison-message tests. */

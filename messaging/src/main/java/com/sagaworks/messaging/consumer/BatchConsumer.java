@@ -47,8 +47,10 @@ import java.util.stream.Collectors;
  *     <li>for a command, queue the reply in the outbox, correlated with the command, and keep a copy in the
  *     inbox row.</li>
  * </ol>
- * The outbox rows the records queue (replies, and whatever the handlers send) are held back and written at the end
- * of the batch by one statement ({@link JdbcOutbox#writeTogether}), in the order they were queued.
+ * Before the first record, the service's {@link BatchPreparer} (if any) may read what the batch's handlers need in
+ * one statement. The outbox rows the records queue (replies, and whatever the handlers send) are held back and
+ * written at the end of the batch by one statement ({@link JdbcOutbox#writeTogether}), in the order they were
+ * queued.
  * A command handler may return {@link DeferredReply#LATER} instead of a reply: the inbox row then waits for
  * {@link DeferredReplies#complete}, and a duplicate meanwhile re-sends nothing.
  *
@@ -182,10 +184,12 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
     /**
      * Inserts the inbox rows of every record that will be handled (not those of an ignored type, a dead-letter
      * topic, or that fail their header checks: those are left to {@link #handle}, which reports them) in one
-     * statement instead of one per record.
+     * statement instead of one per record; then runs the service's {@link BatchPreparer}, if any, for the records
+     * recorded now.
      */
     private Claims claimAll(List<ConsumerRecord<String, String>> records, List<Map<String, String>> headers) {
         List<Inbox.Entry> entries = new ArrayList<>(records.size());
+        List<Map<String, String>> entryHeaders = new ArrayList<>(records.size());
         for (int i = 0; i < records.size(); i++) {
             ConsumerRecord<String, String> record = records.get(i);
             if (handlers.deadLetterHandler(record.topic()).isPresent()) {
@@ -195,6 +199,7 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                 Target target = target(record, headers.get(i));
                 if (!(target.registration() instanceof MessageHandlers.Ignored)) {
                     entries.add(new Inbox.Entry(target.messageId(), target.typeName(), record.topic()));
+                    entryHeaders.add(headers.get(i));
                 }
             } catch (PermanentMessageException e) {
                 // handled again, and reported, when its turn comes
@@ -204,6 +209,23 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             return Claims.NONE;
         }
         Set<UUID> recordedNow = inbox.recordAll(entries);
+        handlers.batchPreparer().ifPresent(preparer -> {
+            // Each id once, as the handlers will see them: the first delivery of every id recorded now.
+            Set<UUID> first = new HashSet<>(recordedNow);
+            List<Map<String, String>> toHandle = new ArrayList<>(recordedNow.size());
+            for (int i = 0; i < entries.size(); i++) {
+                if (first.remove(entries.get(i).messageId())) {
+                    toHandle.add(entryHeaders.get(i));
+                }
+            }
+            if (!toHandle.isEmpty()) {
+                try {
+                    preparer.prepare(toHandle);
+                } catch (RuntimeException e) {
+                    throw isPermanent(e) ? new RecordFailed("the batch preparer", e) : e;
+                }
+            }
+        });
         return new Claims(entries.stream().map(Inbox.Entry::messageId).collect(Collectors.toSet()), recordedNow);
     }
 

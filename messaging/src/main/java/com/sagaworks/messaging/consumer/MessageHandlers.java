@@ -40,8 +40,11 @@ public final class MessageHandlers {
     /** By dead-letter topic. */
     private final Map<String, DeadLetterHandler> deadLetterHandlers;
     private final Set<String> topics;
+    private final Optional<BatchPreparer> batchPreparer;
 
-    private MessageHandlers(Map<String, Registration> byTypeName, Map<String, DeadLetterHandler> deadLetterHandlers) {
+    private MessageHandlers(Map<String, Registration> byTypeName, Map<String, DeadLetterHandler> deadLetterHandlers,
+                            BatchPreparer batchPreparer) {
+        this.batchPreparer = Optional.ofNullable(batchPreparer);
         this.byTypeName = Collections.unmodifiableMap(byTypeName);
         this.deadLetterHandlers = Collections.unmodifiableMap(deadLetterHandlers);
         Set<String> t = new LinkedHashSet<>();
@@ -63,6 +66,11 @@ public final class MessageHandlers {
         return Optional.ofNullable(deadLetterHandlers.get(deadLetterTopic));
     }
 
+    /** What runs before the records of a batch are handled, if anything (see {@link BatchPreparer}). */
+    public Optional<BatchPreparer> batchPreparer() {
+        return batchPreparer;
+    }
+
     /** The topics to subscribe to, dead-letter topics included. */
     public Set<String> topics() {
         return topics;
@@ -72,8 +80,19 @@ public final class MessageHandlers {
 
         private final Map<String, Registration> registrations = new LinkedHashMap<>();
         private final Map<String, DeadLetterHandler> deadLetterHandlers = new LinkedHashMap<>();
+        private BatchPreparer batchPreparer;
 
         private Builder() {
+        }
+
+        /** Runs {@code preparer} in each batch's transaction before its records are handled (one per service). */
+        public Builder beforeEachBatch(BatchPreparer preparer) {
+            Objects.requireNonNull(preparer, "preparer");
+            if (batchPreparer != null) {
+                throw new IllegalStateException("a batch preparer is registered already");
+            }
+            batchPreparer = preparer;
+            return this;
         }
 
         public <C> Builder onCommand(Class<C> type, CommandHandler<? super C> handler) {
@@ -130,7 +149,8 @@ public final class MessageHandlers {
             if (registrations.isEmpty() && deadLetterHandlers.isEmpty()) {
                 throw new IllegalStateException("no message handlers registered");
             }
-            return new MessageHandlers(new LinkedHashMap<>(registrations), new LinkedHashMap<>(deadLetterHandlers));
+            return new MessageHandlers(new LinkedHashMap<>(registrations), new LinkedHashMap<>(deadLetterHandlers),
+                    batchPreparer);
         }
     }
 }

@@ -4,12 +4,12 @@ import com.sagaworks.contracts.MessageCatalog;
 import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.contracts.SagaMessage;
 import com.sagaworks.contracts.order.OrderEvent;
+import com.sagaworks.messaging.support.TransactionBinding;
 import com.sagaworks.messaging.tracing.MessageTracing;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.IllegalTransactionStateException;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -171,34 +171,14 @@ public class JdbcOutbox implements Outbox {
             return;
         }
         Pending pending = new Pending();
-        TransactionSynchronizationManager.bindResource(this, pending);
-        // Another transaction started inside work suspends this one: its rows must go to its own transaction.
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void suspend() {
-                if (TransactionSynchronizationManager.getResource(JdbcOutbox.this) == pending) {
-                    TransactionSynchronizationManager.unbindResource(JdbcOutbox.this);
-                }
-            }
-
-            @Override
-            public void resume() {
-                if (!pending.closed && TransactionSynchronizationManager.getResource(JdbcOutbox.this) == null) {
-                    TransactionSynchronizationManager.bindResource(JdbcOutbox.this, pending);
-                }
-            }
-        });
-        try {
+        try (TransactionBinding<Pending> ignored = TransactionBinding.bind(this, pending)) {
             work.run();
-        } finally {
-            pending.closed = true;
-            TransactionSynchronizationManager.unbindResourceIfPossible(this);
         }
         write(pending);
     }
 
     private Pending pending() {
-        return (Pending) TransactionSynchronizationManager.getResource(this);
+        return TransactionBinding.current(this);
     }
 
     private void write(Pending pending) {
@@ -248,7 +228,6 @@ public class JdbcOutbox implements Outbox {
     private static final class Pending {
         final List<OutboxMessage> rows = new ArrayList<>();
         final Map<UUID, OutboxMessage> replies = new LinkedHashMap<>();
-        boolean closed;
     }
 
     /** Binds the outbox row's columns, as {@link #INSERT} names them. */

@@ -290,6 +290,9 @@ class BatchConsumerIT {
 
         assertThat(reruns() - rerunsBefore).isZero();
         assertThat(duplicates() - duplicatesBefore).isEqualTo(2);
+        // the batch preparer saw each first delivery once, in batch order, and no duplicate
+        assertThat(handlers.preparedBatches()).filteredOn(ids -> ids.contains(twiceId.toString()))
+                .containsExactly(List.of(twiceId.toString(), freshId.toString()));
         for (SagaId saga : List.of(twice, before, fresh)) {
             assertThat(reservationEffects(saga)).as("effects of %s", saga).isEqualTo(1);
             assertThat(handlers.commandCalls(saga)).as("handler calls for %s", saga).isEqualTo(1);

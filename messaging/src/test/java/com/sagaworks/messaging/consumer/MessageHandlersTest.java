@@ -2,6 +2,7 @@ package com.sagaworks.messaging.consumer;
 
 import com.sagaworks.contracts.Topics;
 import com.sagaworks.contracts.inventory.ReserveStock;
+import com.sagaworks.contracts.inventory.StockReleased;
 import com.sagaworks.contracts.inventory.StockReserved;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,18 @@ class MessageHandlersTest {
                 .onDeadLetter(IGNORE, Topics.INVENTORY_REPLIES)
                 .onDeadLetter(IGNORE, Topics.INVENTORY_REPLIES))
                 .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void takesOneBatchPreparer() {
+        BatchPreparer preparer = headers -> {
+        };
+        MessageHandlers.Builder builder = MessageHandlers.builder().beforeEachBatch(preparer);
+
+        assertThatThrownBy(() -> builder.beforeEachBatch(headers -> {
+        })).isInstanceOf(IllegalStateException.class).hasMessageContaining("batch preparer");
+        assertThat(builder.ignore(StockReleased.class).build().batchPreparer()).containsSame(preparer);
+        assertThat(MessageHandlers.builder().ignore(StockReleased.class).build().batchPreparer()).isEmpty();
     }
 
     @Test

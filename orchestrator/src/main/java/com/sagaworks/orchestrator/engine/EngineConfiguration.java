@@ -1,6 +1,7 @@
 package com.sagaworks.orchestrator.engine;
 
 import com.sagaworks.contracts.MessageCatalog;
+import com.sagaworks.contracts.MessageHeaders;
 import com.sagaworks.contracts.SagaMessage;
 import com.sagaworks.messaging.consumer.MessageHandlers;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,7 +17,9 @@ import tools.jackson.databind.json.JsonMapper;
 import java.time.Clock;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Wires the engine to the saga definitions it finds and subscribes to exactly what they need: their start
@@ -51,8 +54,10 @@ class EngineConfiguration {
     }
 
     @Bean
-    MessageHandlers sagaMessageHandlers(SagaDefinitions definitions, SagaEngine engine) {
+    MessageHandlers sagaMessageHandlers(SagaDefinitions definitions, SagaEngine engine, SagaRepository sagas) {
         MessageHandlers.Builder builder = MessageHandlers.builder();
+        // The sagas of a batch's replies are read and locked by one statement instead of one per reply.
+        builder.beforeEachBatch(headers -> sagas.lockAll(sagaIdsOf(headers)));
         Set<Class<?>> handled = new LinkedHashSet<>();
         for (Class<?> trigger : definitions.triggerTypes()) {
             builder.on(trigger, engine::start);
@@ -79,6 +84,22 @@ class EngineConfiguration {
                 .toArray(String[]::new);
         builder.onDeadLetter(engine::onDeadLetter, sagaTopics);
         return builder.build();
+    }
+
+    /** The {@code saga-id} headers that are UUIDs; a bad one is left to its handler to report. */
+    static Set<UUID> sagaIdsOf(List<Map<String, String>> headers) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (Map<String, String> h : headers) {
+            String id = h.get(MessageHeaders.SAGA_ID);
+            if (id != null) {
+                try {
+                    ids.add(UUID.fromString(id));
+                } catch (IllegalArgumentException e) {
+                    // not a saga of ours: the handler finds no saga and says so
+                }
+            }
+        }
+        return ids;
     }
 
     @SuppressWarnings("unchecked")

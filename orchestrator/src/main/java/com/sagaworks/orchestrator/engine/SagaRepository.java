@@ -1,5 +1,6 @@
 package com.sagaworks.orchestrator.engine;
 
+import com.sagaworks.messaging.support.TransactionBinding;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -7,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -42,6 +46,9 @@ public class SagaRepository {
             """;
 
     private static final String LOCK_BY_ID = SELECT_COLUMNS + " WHERE id = :id FOR UPDATE";
+
+    /** In id order, so two transactions locking overlapping sets wait for each other instead of deadlocking. */
+    private static final String LOCK_ALL_BY_ID = SELECT_COLUMNS + " WHERE id = ANY(:ids) ORDER BY id FOR UPDATE";
 
     private static final String FIND_BY_ID = SELECT_COLUMNS + " WHERE id = :id";
 
@@ -132,9 +139,39 @@ public class SagaRepository {
                 .update() == 1;
     }
 
-    /** Reads and locks the saga for the rest of the transaction, so its messages are handled one at a time. */
+    /**
+     * Reads and locks the saga for the rest of the transaction, so its messages are handled one at a time. A saga
+     * {@link #lockAll} read in this transaction, and not moved since, is taken from there, once.
+     */
     public Optional<SagaRecord> lock(UUID id) {
+        Map<UUID, SagaRecord> locked = TransactionBinding.current(this);
+        if (locked != null) {
+            SagaRecord record = locked.remove(id);
+            if (record != null) {
+                return Optional.of(record);
+            }
+        }
         return jdbc.sql(LOCK_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
+    }
+
+    /**
+     * Reads and locks the sagas among {@code ids} in one statement, ahead of the {@link #lock(UUID)} calls that will
+     * ask for them in this transaction: the consumer does that for the replies of a batch. Each record is handed out
+     * once, and dropped when the saga moves ({@link #move}), so that {@code lock} never returns a stale version.
+     */
+    public void lockAll(Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Map<UUID, SagaRecord> locked = TransactionBinding.current(this);
+        if (locked == null) {
+            locked = new HashMap<>();
+            TransactionBinding.bind(this, locked);
+        }
+        for (SagaRecord record : jdbc.sql(LOCK_ALL_BY_ID).param("ids", ids.toArray(UUID[]::new))
+                .query(SagaRepository::mapSaga).list()) {
+            locked.put(record.id(), record);
+        }
     }
 
     public Optional<SagaRecord> lock(String type, String businessKey) {
@@ -165,6 +202,10 @@ public class SagaRepository {
     public void move(UUID id, int expectedVersion, SagaStatus fromStatus, String fromStep, SagaStatus status,
                      String currentStep, String dataJson, UUID awaiting, int attempt, String failureReason,
                      Instant deadlineAt, HistoryNote note) {
+        Map<UUID, SagaRecord> locked = TransactionBinding.current(this);
+        if (locked != null) {
+            locked.remove(id);
+        }
         int rows = jdbc.sql(MOVE)
                 .param("id", id)
                 .param("expectedVersion", expectedVersion)

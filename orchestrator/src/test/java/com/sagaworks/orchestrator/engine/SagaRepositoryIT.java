@@ -1,6 +1,7 @@
 package com.sagaworks.orchestrator.engine;
 
 import com.sagaworks.testing.TestInfrastructure;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -8,6 +9,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Instant;
 import java.util.List;
@@ -36,6 +40,18 @@ class SagaRepositoryIT {
     SagaRepository sagas;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    TransactionTemplate transactions;
+    @Autowired
+    PlatformTransactionManager transactionManager;
+
+    private TransactionTemplate other;
+
+    @BeforeEach
+    void anotherTransaction() {
+        other = new TransactionTemplate(transactionManager);
+        other.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+    }
 
     @Test
     void aSecondStartForTheSameKeyWritesNeitherSagaNorHistory() {
@@ -57,6 +73,38 @@ class SagaRepositoryIT {
             assertThat(row.get("from_status")).isNull();
             assertThat(row.get("commands").toString()).contains("ReserveStock");
         });
+    }
+
+    @Test
+    void sagasLockedTogetherAreHandedOutOnceAndReadAgainAfterAMove() {
+        UUID moved = UUID.randomUUID();
+        UUID untouched = UUID.randomUUID();
+        start(moved, UUID.randomUUID().toString(), UUID.randomUUID());
+        start(untouched, UUID.randomUUID().toString(), UUID.randomUUID());
+
+        transactions.executeWithoutResult(status -> {
+            sagas.lockAll(List.of(moved, untouched, UUID.randomUUID()));
+            // both rows are locked now: another transaction cannot take them
+            for (UUID id : List.of(moved, untouched)) {
+                assertThatThrownBy(() -> other.executeWithoutResult(s -> jdbc.sql(
+                        "SELECT id FROM saga WHERE id = :id FOR UPDATE NOWAIT").param("id", id).query().listOfRows()))
+                        .as("row lock on %s", id).hasMessageContaining("could not obtain lock");
+            }
+            // a moved saga is read again, not taken from the read ahead
+            SagaRecord first = sagas.lock(moved).orElseThrow();
+            assertThat(first.version()).isEqualTo(1);
+            sagas.move(moved, 1, SagaStatus.RUNNING, "RESERVE_STOCK", SagaStatus.RUNNING, "CHARGE_PAYMENT", "{}",
+                    UUID.randomUUID(), 1, null, Instant.now().plusSeconds(30),
+                    new SagaRepository.HistoryNote("TRANSITION", UUID.randomUUID(), "StockReserved", "[]", null));
+            assertThat(sagas.lock(moved).orElseThrow().version()).isEqualTo(2);
+            assertThat(sagas.lock(untouched).orElseThrow().version()).isEqualTo(1);
+            jdbc.sql("UPDATE saga SET data = '{\"n\":9}', version = version + 1 WHERE id = :id").param("id", untouched).update();
+            // handed out once: asked again, the row is read again
+            assertThat(sagas.lock(untouched).orElseThrow().dataJson()).isEqualTo("{\"n\": 9}");
+        });
+        // nothing is carried into the next transaction
+        transactions.executeWithoutResult(status -> assertThat(sagas.lock(moved).orElseThrow().version())
+                .isEqualTo(2));
     }
 
     @Test
