@@ -7,8 +7,10 @@
 -- row); the relay's batch read and its lease renewal (at most every half send window) are left out: under load a
 -- round carries many rows. The consumers run a batch without savepoints (they make them only to re-run a batch that
 -- met a poison record), so there are none here. A consumer batch of several records inserts their inbox rows with one
--- INSERT ... SELECT FROM unnest(arrays) before handling them (BatchedSagaScript writes that form); a batch of one,
--- as here, uses the plain INSERT.
+-- INSERT ... SELECT FROM unnest(arrays) before handling them, the orchestrator then reads and locks the sagas of its
+-- replies with one SELECT ... WHERE id = ANY(...) (here with one id), and the outbox rows the batch queued are written
+-- at its end by one INSERT ... SELECT FROM unnest(arrays), the replies stored in their inbox rows by the same
+-- statement (BatchedSagaScript writes those forms); a batch of one, as here, uses the single-row INSERTs.
 
 \set r random(1, 9000000000000000)
 \set sku random(0, 499)
@@ -87,7 +89,7 @@ SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m3' || :r)::uuid, 'StockReserved', 'inventory.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
-    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+    FROM saga WHERE id = ANY(ARRAY[md5('saga' || :r)::uuid]) ORDER BY id FOR UPDATE;
 WITH moved AS (
     UPDATE saga SET status = 'RUNNING', current_step = 'CHARGE_PAYMENT', version = 2,
             data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
@@ -133,7 +135,7 @@ SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m5' || :r)::uuid, 'PaymentCharged', 'payment.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
-    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+    FROM saga WHERE id = ANY(ARRAY[md5('saga' || :r)::uuid]) ORDER BY id FOR UPDATE;
 WITH moved AS (
     UPDATE saga SET status = 'RUNNING', current_step = 'APPROVE_ORDER', version = 3,
             data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),
@@ -191,7 +193,7 @@ SET search_path = orchestrator;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m8' || :r)::uuid, 'OrderApproved', 'order.replies') ON CONFLICT (message_id) DO NOTHING;
 SELECT id, type, business_key, status, current_step, version, data::text AS data, awaiting_message_id, attempt, failure_reason, deadline_at, created_at, updated_at
-    FROM saga WHERE id = md5('saga' || :r)::uuid FOR UPDATE;
+    FROM saga WHERE id = ANY(ARRAY[md5('saga' || :r)::uuid]) ORDER BY id FOR UPDATE;
 WITH moved AS (
     UPDATE saga SET status = 'COMPLETED', current_step = NULL, version = 4,
             data = CAST('{"sagaId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"pricedLines":[{"sku":"LOADGEN-0001","quantity":1,"unitPriceCents":100}],"totalCents":100}' AS jsonb),

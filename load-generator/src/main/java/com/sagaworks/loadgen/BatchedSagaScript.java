@@ -31,6 +31,13 @@ public final class BatchedSagaScript {
             "INSERT INTO messaging_inbox \\(message_id, message_type, topic\\) VALUES \\((.+), ('[^']*'), ('[^']*')\\)"
                     + "\\s+ON CONFLICT \\(message_id\\) DO NOTHING;", Pattern.DOTALL);
     private static final Pattern DEFINITION = Pattern.compile("^\\\\set (r|sku|cust) ");
+    private static final Pattern OUTBOX_VALUES = Pattern.compile(
+            "INSERT INTO messaging_outbox \\(id, topic, aggregate_type, aggregate_id, type, payload, headers\\)\\s+"
+                    + "VALUES \\((.+?)\\)\\s+ON CONFLICT \\(id\\) DO NOTHING", Pattern.DOTALL);
+    private static final Pattern STORED_REPLY = Pattern.compile(
+            "UPDATE messaging_inbox SET replies = CAST\\(('.*?') AS jsonb\\)\\s+WHERE message_id = (.+?);",
+            Pattern.DOTALL);
+    private static final Pattern AS_JSONB = Pattern.compile("CAST\\(('.*') AS jsonb\\)", Pattern.DOTALL);
 
     private BatchedSagaScript() {
     }
@@ -74,12 +81,26 @@ public final class BatchedSagaScript {
                         out.append(n == 1 ? numbered(inside, 1) : inboxForTheBatch(inside, n));
                     }
                 }
+                // the orchestrator reads and locks the sagas of a batch's replies together, before handling them
+                for (String inside : transaction) {
+                    if (isSagaReadAhead(inside)) {
+                        out.append(merged(inside, n));
+                    }
+                }
+                // A consumer batch holds its outbox rows back and writes them at its end in one statement; an HTTP
+                // transaction (no inbox row) writes its rows as it goes.
+                boolean consumer = n > 1 && transaction.stream().anyMatch(BatchedSagaScript::isInboxInsert);
                 for (int i = 1; i <= n; i++) {
                     for (String inside : transaction) {
-                        if (!isInboxInsert(inside)) {
+                        if (!isInboxInsert(inside) && !isSagaReadAhead(inside)
+                                && !(consumer && isOutboxWrite(inside))) {
                             out.append(numbered(inside, i));
                         }
                     }
+                }
+                if (consumer && transaction.stream().anyMatch(BatchedSagaScript::isOutboxWrite)) {
+                    out.append(outboxForTheBatch(transaction.stream().filter(BatchedSagaScript::isOutboxWrite)
+                            .toList(), n));
                 }
                 transaction = null;
                 out.append(statement);
@@ -119,6 +140,97 @@ public final class BatchedSagaScript {
                     RETURNING message_id;
                 """.formatted(values.group(1), values.group(2), values.group(3));
         return merged(unnest, n);
+    }
+
+    private static boolean isSagaReadAhead(String statement) {
+        return statement.contains("FROM saga WHERE id = ANY(ARRAY[");
+    }
+
+    private static boolean isOutboxWrite(String statement) {
+        String trimmed = statement.strip();
+        return trimmed.startsWith("INSERT INTO messaging_outbox")
+                || trimmed.startsWith("WITH queued AS (") && trimmed.contains("INSERT INTO messaging_outbox");
+    }
+
+    /**
+     * The outbox rows of a consumer batch in one statement, as {@code JdbcOutbox.writeTogether} writes them: every
+     * saga's rows in the {@code unnest} form, in the order queued, and the replies stored in their commands' inbox
+     * rows by the same statement.
+     */
+    private static String outboxForTheBatch(List<String> writes, int n) {
+        List<List<String>> columns = new ArrayList<>();
+        for (int c = 0; c < 7; c++) {
+            columns.add(new ArrayList<>());
+        }
+        List<String> commandIds = new ArrayList<>();
+        List<String> replies = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            for (String write : writes) {
+                Matcher values = OUTBOX_VALUES.matcher(write);
+                if (!values.find()) {
+                    throw new IllegalArgumentException("an outbox write not of the form " + OUTBOX_VALUES + ": "
+                            + write);
+                }
+                List<String> row = topLevel(values.group(1));
+                for (int c = 0; c < 7; c++) {
+                    Matcher json = AS_JSONB.matcher(row.get(c).strip());
+                    columns.get(c).add(numbered(json.matches() ? json.group(1) : row.get(c).strip(), i));
+                }
+                Matcher stored = STORED_REPLY.matcher(write);
+                if (stored.find()) {
+                    commandIds.add(numbered(stored.group(2).strip(), i));
+                    replies.add(numbered(stored.group(1), i));
+                }
+            }
+        }
+        String[] types = {"uuid[]", "text[]", "text[]", "text[]", "text[]", "text[]", "text[]"};
+        List<String> arrays = new ArrayList<>();
+        for (int c = 0; c < 7; c++) {
+            arrays.add("CAST(ARRAY[" + String.join(", ", columns.get(c)) + "] AS " + types[c] + ")");
+        }
+        String insert = """
+                INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+                    SELECT id, topic, aggregate_type, aggregate_id, type, CAST(payload AS jsonb), CAST(headers AS jsonb)
+                      FROM unnest(%s) WITH ORDINALITY
+                           AS m (id, topic, aggregate_type, aggregate_id, type, payload, headers, position)
+                     ORDER BY position
+                    ON CONFLICT (id) DO NOTHING""".formatted(String.join(", ", arrays));
+        if (commandIds.isEmpty()) {
+            return insert + ";\n";
+        }
+        return "WITH queued AS (\n" + insert + ")\n" + """
+                UPDATE messaging_inbox AS inbox
+                   SET replies = CAST(stored.replies AS jsonb)
+                  FROM unnest(CAST(ARRAY[%s] AS uuid[]), CAST(ARRAY[%s] AS text[])) AS stored (message_id, replies)
+                 WHERE inbox.message_id = stored.message_id
+                RETURNING inbox.message_id;
+                """.formatted(String.join(", ", commandIds), String.join(", ", replies));
+    }
+
+    /** {@code text} cut at its commas outside quotes and parentheses. */
+    private static List<String> topLevel(String text) {
+        List<String> parts = new ArrayList<>();
+        int depth = 0;
+        boolean quoted = false;
+        int start = 0;
+        for (int k = 0; k < text.length(); k++) {
+            char ch = text.charAt(k);
+            if (ch == '\'') {
+                quoted = !quoted;
+            } else if (!quoted && ch == '(') {
+                depth++;
+            } else if (!quoted && ch == ')') {
+                depth--;
+            } else if (!quoted && depth == 0 && ch == ',') {
+                parts.add(text.substring(start, k));
+                start = k + 1;
+            }
+        }
+        parts.add(text.substring(start));
+        if (parts.size() != 7) {
+            throw new IllegalArgumentException("an outbox row of " + parts.size() + " values, not 7: " + text);
+        }
+        return parts;
     }
 
     /**

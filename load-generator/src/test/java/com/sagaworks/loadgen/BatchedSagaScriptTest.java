@@ -71,6 +71,42 @@ class BatchedSagaScriptTest {
     }
 
     @Test
+    void writesTheOutboxRowsOfAConsumerBatchAtItsEndInOneStatementAndReadsItsSagasAhead() {
+        String script = """
+                \\set r random(1, 100)
+                BEGIN;
+                INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m1' || :r)::uuid, 'StockReserved', 'inventory.replies') ON CONFLICT (message_id) DO NOTHING;
+                SELECT id FROM saga WHERE id = ANY(ARRAY[md5('saga' || :r)::uuid]) ORDER BY id FOR UPDATE;
+                UPDATE saga SET version = 2 WHERE id = md5('saga' || :r)::uuid;
+                WITH queued AS (
+                    INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+                        VALUES (md5('m2' || :r)::uuid, 'payment.commands', 'saga', md5('saga' || :r), 'ChargePayment',
+                                CAST('{"a":1,"b":"x, (y)"}' AS jsonb),
+                                CAST('{"message-id":"1"}' AS jsonb))
+                        ON CONFLICT (id) DO NOTHING)
+                UPDATE messaging_inbox SET replies = CAST('[{"id":"2"}]' AS jsonb)
+                    WHERE message_id = md5('m1' || :r)::uuid;
+                COMMIT;
+                """;
+
+        String batched = BatchedSagaScript.batch(script, 2, 8);
+
+        assertThat(batched).containsOnlyOnce("FROM saga WHERE id = ANY(ARRAY[md5('saga' || :r1)::uuid, "
+                        + "md5('saga' || :r2)::uuid]) ORDER BY id FOR UPDATE;")
+                .containsOnlyOnce("INSERT INTO messaging_outbox")
+                .contains("UPDATE saga SET version = 2 WHERE id = md5('saga' || :r1)::uuid;\n"
+                        + "UPDATE saga SET version = 2 WHERE id = md5('saga' || :r2)::uuid;\nWITH queued AS (")
+                .contains("FROM unnest(CAST(ARRAY[md5('m2' || :r1)::uuid, md5('m2' || :r2)::uuid] AS uuid[]), "
+                        + "CAST(ARRAY['payment.commands', 'payment.commands'] AS text[]), ")
+                .contains("CAST(ARRAY['{\"a\":1,\"b\":\"x, (y)\"}', '{\"a\":1,\"b\":\"x, (y)\"}'] AS text[])")
+                .contains("FROM unnest(CAST(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid] AS uuid[]), "
+                        + "CAST(ARRAY['[{\"id\":\"2\"}]', '[{\"id\":\"2\"}]'] AS text[])) AS stored")
+                .endsWith("RETURNING inbox.message_id;\nCOMMIT;\n");
+        assertThat(BatchedSagaScript.batch(script, 1, 8)).as("a batch of one keeps the single-row statements")
+                .contains("WITH queued AS (\n    INSERT INTO messaging_outbox").doesNotContain("unnest");
+    }
+
+    @Test
     void givesEachClientProductsOfItsOwnSoThatBatchesCannotDeadlock() {
         String batched = BatchedSagaScript.batch("\\set sku random(0, 499)\n", 2, 8);
 
