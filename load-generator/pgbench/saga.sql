@@ -10,7 +10,9 @@
 -- INSERT ... SELECT FROM unnest(arrays) before handling them, the orchestrator then reads and locks the sagas of its
 -- replies with one SELECT ... WHERE id = ANY(...) (here with one id), and the outbox rows the batch queued are written
 -- at its end by one INSERT ... SELECT FROM unnest(arrays), the replies stored in their inbox rows by the same
--- statement (BatchedSagaScript writes those forms); a batch of one, as here, uses the single-row INSERTs.
+-- statement (BatchedSagaScript writes those forms; run-pgbench.sh runs this file through it with one saga per
+-- transaction too, which merges the two outbox rows of step 7, as order-service writes them); a batch that queued a
+-- single row uses the single-row INSERT, as written here.
 
 \set r random(1, 9000000000000000)
 \set sku random(0, 499)

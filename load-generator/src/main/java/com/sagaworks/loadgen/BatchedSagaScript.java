@@ -10,11 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Writes the batched form of {@code pgbench/saga.sql}: {@code n} sagas per pgbench transaction, as the services run
- * under load, where a consumer's batch transaction handles many messages and a relay round deletes many rows.
+ * under load, where a consumer's batch transaction handles many messages and a relay round deletes many rows; with
+ * {@code n = 1} the statements the services send for a batch of one.
  * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, its inbox
  * {@code INSERT} first and once, in the {@code unnest} form with all their message ids (as a consumer records a
  * batch's inbox rows); each relay {@code DELETE} takes all their ids in one array; the reads outside transactions
- * are repeated per saga. pgbench's tps times {@code n} is then sagas/s.
+ * are repeated per saga. A consumer transaction's outbox rows are written at its end by one statement, as
+ * {@code JdbcOutbox.writeTogether} does, unless it queued a single row. pgbench's tps times {@code n} is then
+ * sagas/s.
  *
  * <p>Each pgbench client takes its products and customers from a set of its own ({@code sku = client_id + clients *
  * random(...)}): the batch of one client locks several products and accounts in no particular order, and two
@@ -87,9 +90,11 @@ public final class BatchedSagaScript {
                         out.append(merged(inside, n));
                     }
                 }
-                // A consumer batch holds its outbox rows back and writes them at its end in one statement; an HTTP
-                // transaction (no inbox row) writes its rows as it goes.
-                boolean consumer = n > 1 && transaction.stream().anyMatch(BatchedSagaScript::isInboxInsert);
+                // A consumer batch holds its outbox rows back and writes them at its end in one statement, unless
+                // it queued a single row; an HTTP transaction (no inbox row) writes its rows as it goes.
+                long outboxWrites = transaction.stream().filter(BatchedSagaScript::isOutboxWrite).count();
+                boolean consumer = n * outboxWrites > 1
+                        && transaction.stream().anyMatch(BatchedSagaScript::isInboxInsert);
                 for (int i = 1; i <= n; i++) {
                     for (String inside : transaction) {
                         if (!isInboxInsert(inside) && !isSagaReadAhead(inside)

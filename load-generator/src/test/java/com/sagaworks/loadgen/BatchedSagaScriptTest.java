@@ -107,6 +107,34 @@ class BatchedSagaScriptTest {
     }
 
     @Test
+    void aConsumerBatchOfOneThatQueuedTwoRowsWritesThemInOneStatement() {
+        String script = """
+                \\set r random(1, 100)
+                BEGIN;
+                INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m6' || :r)::uuid, 'ApproveOrder', 'order.commands') ON CONFLICT (message_id) DO NOTHING;
+                INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+                    VALUES (md5('m7' || :r)::uuid, 'order.events.v1', 'order', md5('o' || :r), 'OrderConfirmed',
+                            CAST('{}' AS jsonb), CAST('{}' AS jsonb))
+                    ON CONFLICT (id) DO NOTHING;
+                WITH queued AS (
+                    INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
+                        VALUES (md5('m8' || :r)::uuid, 'order.replies', 'saga', md5('s' || :r), 'OrderApproved',
+                                CAST('{}' AS jsonb), CAST('{}' AS jsonb))
+                        ON CONFLICT (id) DO NOTHING)
+                UPDATE messaging_inbox SET replies = CAST('[]' AS jsonb)
+                    WHERE message_id = md5('m6' || :r)::uuid;
+                COMMIT;
+                """;
+
+        assertThat(BatchedSagaScript.batch(script, 1, 8))
+                .containsOnlyOnce("INSERT INTO messaging_outbox")
+                .contains("FROM unnest(CAST(ARRAY[md5('m7' || :r1)::uuid, md5('m8' || :r1)::uuid] AS uuid[])");
+        // an HTTP transaction (no inbox row) writes its rows as it goes
+        assertThat(BatchedSagaScript.batch(script.replaceFirst("INSERT INTO messaging_inbox.*\n", ""), 1, 8))
+                .doesNotContain("unnest");
+    }
+
+    @Test
     void givesEachClientProductsOfItsOwnSoThatBatchesCannotDeadlock() {
         String batched = BatchedSagaScript.batch("\\set sku random(0, 499)\n", 2, 8);
 

@@ -90,6 +90,7 @@ public class TestHandlers {
     private final Set<SagaId> refusedDeadLetters = ConcurrentHashMap.newKeySet();
     private final Map<SagaId, AtomicInteger> deadLetterCalls = new ConcurrentHashMap<>();
     private final List<List<String>> preparedBatches = new CopyOnWriteArrayList<>();
+    private final Set<String> failedPreparations = ConcurrentHashMap.newKeySet();
 
     TestHandlers(JdbcClient jdbc) {
         this.jdbc = jdbc;
@@ -129,8 +130,16 @@ public class TestHandlers {
         return List.copyOf(preparedBatches);
     }
 
+    /** The batch preparer fails (a bug, not transient) for batches holding a message of this saga. */
+    public void failPreparationFor(SagaId saga) {
+        failedPreparations.add(saga.toString());
+    }
+
     void prepare(List<Map<String, String>> headers) {
         preparedBatches.add(headers.stream().map(h -> h.get(MessageHeaders.MESSAGE_ID)).toList());
+        if (headers.stream().anyMatch(h -> failedPreparations.contains(h.get(MessageHeaders.SAGA_ID)))) {
+            throw new IllegalStateException("simulated bug in the batch preparer");
+        }
     }
 
     /** The MDC message id seen by the handler during its last call for the saga. */

@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
@@ -130,7 +131,14 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
             try {
                 run(operation, records, false, committed);
             } catch (RecordFailed e) {
-                log.debug("{}: {}; running the batch again with a savepoint per record", operation, e.getMessage());
+                if (e.failure == null) {
+                    log.debug("{}: {}; running the batch again with a savepoint per record", operation,
+                            e.getMessage());
+                } else {
+                    // Not a record's own failure, which the run with savepoints would report: say it here.
+                    log.warn("{}: {} failed for good (SQLSTATE {}); running the batch again with a savepoint per "
+                            + "record", operation, e.getMessage(), TransientErrors.sqlState(e.failure), e.failure);
+                }
                 metrics.batchRerun();
                 run(operation, records, true, committed);
             }
@@ -162,19 +170,23 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
                     handleTraced(records.get(i), headers.get(i), status, tally, Claims.NONE);
                 }
             } else {
-                Claims claims = claimAll(records, headers);
+                AtomicBoolean handled = new AtomicBoolean();
                 try {
+                    // The read-ahead of claimAll runs inside too: whatever it queued is held back with the rest.
                     outbox.writeTogether(() -> {
+                        Claims claims = claimAll(records, headers);
                         for (int i = 0; i < records.size(); i++) {
                             handleTraced(records.get(i), headers.get(i), null, tally, claims);
                         }
+                        handled.set(true);
                     });
-                } catch (RecordFailed e) {
-                    throw e;
                 } catch (RuntimeException e) {
-                    // Only the write of the held-back outbox rows can fail for good here (a record's own failure
-                    // is a RecordFailed): the run with savepoints writes each record's rows with the record.
-                    throw isPermanent(e) ? new RecordFailed("the outbox rows of the batch", e) : e;
+                    // After the last record only the write of the held-back rows is left to fail; the run with
+                    // savepoints writes each record's rows with the record, where a bad one is found.
+                    if (handled.get() && isPermanent(e)) {
+                        throw new RecordFailed("writing the outbox rows of the batch", e);
+                    }
+                    throw e;
                 }
             }
             committed.set(tally);
@@ -512,14 +524,17 @@ public class BatchConsumer implements BatchMessageListener<String, String> {
      * and hands it on at once, and the batch runs again with savepoints, where the failure is reported.
      */
     private static final class RecordFailed extends RuntimeException {
+        /** What failed when it was not a record (reported by the listener), else null. Not the cause: see above. */
+        final transient RuntimeException failure;
 
         RecordFailed(ConsumerRecord<String, String> record) {
             super("record " + DeadLetters.originOf(record) + " failed for good", null, false, false);
+            this.failure = null;
         }
 
-        /** The failure itself goes into the message only: it is reported again by the run with savepoints. */
         RecordFailed(String what, RuntimeException failure) {
-            super(what + " failed for good: " + failure, null, false, false);
+            super(what, null, false, false);
+            this.failure = failure;
         }
     }
 

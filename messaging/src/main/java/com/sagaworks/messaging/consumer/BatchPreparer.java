@@ -10,7 +10,9 @@ import java.util.Map;
  * letters), in batch order. Whatever it reads is only an advance: each handler must still find what it needs on
  * its own when it is not there, because a batch that met a poison record runs again, record by record, without
  * this step. A transient error here rolls the batch back and runs it again, like one of a handler; any other
- * error makes the batch run again at once without this step.
+ * error is logged and makes the batch run again at once without this step. It never runs under a savepoint of the
+ * consumer's (a rollback to one would release locks it took while what it read stayed cached), and outbox rows it
+ * queues are held back with the batch's.
  */
 @FunctionalInterface
 public interface BatchPreparer {

@@ -162,7 +162,8 @@ public class JdbcOutbox implements Outbox {
      * and re-queues nothing, which is what re-queuing the same rows would have come to. Called inside itself, the
      * inner call joins the outer one.
      *
-     * @throws IllegalStateException (rolling back) when a command whose reply was queued has no inbox row
+     * @throws IllegalStateException when a command whose reply was queued has no inbox row (the caller's
+     *                               transaction must then roll back)
      */
     public void writeTogether(Runnable work) {
         requireTransaction();

@@ -34,6 +34,10 @@ public final class TransactionBinding<T> implements AutoCloseable {
                 || !TransactionSynchronizationManager.isActualTransactionActive()) {
             throw new IllegalTransactionStateException("a transaction binding needs an active transaction");
         }
+        // Checked first: bindResource replaces the value it then complains about.
+        if (TransactionSynchronizationManager.hasResource(key)) {
+            throw new IllegalStateException("a value is bound under " + key + " already");
+        }
         TransactionBinding<T> binding = new TransactionBinding<>(key, value);
         TransactionSynchronizationManager.bindResource(key, value);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

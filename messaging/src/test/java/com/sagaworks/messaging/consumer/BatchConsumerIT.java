@@ -347,6 +347,26 @@ class BatchConsumerIT {
         assertThat(replies.recordsWithKey(forgetful.toString())).isEmpty();
     }
 
+    /** A batch preparer that fails for good costs a re-run without it; the batch is handled all the same. */
+    @Test
+    void aBatchWhosePreparerFailsIsRunAgainWithoutIt() {
+        SagaId saga = SagaId.random();
+        UUID commandId = UUID.randomUUID();
+        handlers.failPreparationFor(saga);
+        KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
+        long offset = ThreadLocalRandom.current().nextLong(1_000_000_000L, 2_000_000_000L);
+        double rerunsBefore = reruns();
+
+        consumer.onMessage(List.of(record(offset, saga.toString(), json.writeValueAsString(reserve(saga, 1)),
+                headers(commandId, "ReserveStock", saga))));
+
+        assertThat(reruns() - rerunsBefore).isEqualTo(1);
+        assertThat(handlers.preparedBatches()).filteredOn(ids -> ids.contains(commandId.toString())).hasSize(1);
+        assertThat(reservationEffects(saga)).isEqualTo(1);
+        assertThat(storedReplyId(commandId)).isPresent();
+        await().atMost(TIMEOUT).until(() -> replies.recordsWithKey(saga.toString()), r -> r.size() == 1);
+    }
+
     @Test
     void aPoisonRecordFromKafkaIsDeadLetteredAndTheNextOneIsHandled() {
         SagaId saga = SagaId.random();

@@ -158,6 +158,10 @@ public class SagaRepository {
      * Reads and locks the sagas among {@code ids} in one statement, ahead of the {@link #lock(UUID)} calls that will
      * ask for them in this transaction: the consumer does that for the replies of a batch. Each record is handed out
      * once, and dropped when the saga moves ({@link #move}), so that {@code lock} never returns a stale version.
+     * This holds because {@code move} is the only change made to a saga row (deletes are refused), and because
+     * the consumer calls this outside any savepoint: a rollback to one would release the locks and keep the reads.
+     * Waiting here for the locks of all the batch's sagas at once means a saga locked elsewhere (an operator's
+     * action) holds up the whole batch from its start, within the lock timeout, as it would from its turn.
      */
     public void lockAll(Collection<UUID> ids) {
         if (ids.isEmpty()) {
