@@ -80,8 +80,7 @@ class OutboxWritesIT {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("no inbox row for command " + commandId);
 
-        assertThat(jdbc.sql("SELECT count(*) FROM messaging_outbox WHERE id = :id").param("id", reply.id())
-                .query(Long.class).single()).isZero();
+        assertThat(outboxRows(List.of(reply.id()))).isZero();
     }
 
     @Test

@@ -144,12 +144,9 @@ public class SagaRepository {
      * {@link #lockAll} read in this transaction, and not moved since, is taken from there, once.
      */
     public Optional<SagaRecord> lock(UUID id) {
-        Map<UUID, SagaRecord> locked = TransactionBinding.current(this);
-        if (locked != null) {
-            SagaRecord record = locked.remove(id);
-            if (record != null) {
-                return Optional.of(record);
-            }
+        SagaRecord readAhead = takeReadAhead(id);
+        if (readAhead != null) {
+            return Optional.of(readAhead);
         }
         return jdbc.sql(LOCK_BY_ID).param("id", id).query(SagaRepository::mapSaga).optional();
     }
@@ -199,6 +196,12 @@ public class SagaRepository {
         return jdbc.sql(FIND_BY_BUSINESS_KEY).param("businessKey", businessKey).query(SagaRepository::mapSaga).list();
     }
 
+    /** Removes and returns the saga {@link #lockAll} read ahead in this transaction, or null. */
+    private SagaRecord takeReadAhead(UUID id) {
+        Map<UUID, SagaRecord> readAhead = TransactionBinding.current(this);
+        return readAhead == null ? null : readAhead.remove(id);
+    }
+
     /**
      * Moves the saga from {@code expectedVersion} (where it was {@code fromStatus}/{@code fromStep}) to the next
      * version and appends the move's history row; throws if someone else moved it first.
@@ -206,10 +209,7 @@ public class SagaRepository {
     public void move(UUID id, int expectedVersion, SagaStatus fromStatus, String fromStep, SagaStatus status,
                      String currentStep, String dataJson, UUID awaiting, int attempt, String failureReason,
                      Instant deadlineAt, HistoryNote note) {
-        Map<UUID, SagaRecord> locked = TransactionBinding.current(this);
-        if (locked != null) {
-            locked.remove(id);
-        }
+        takeReadAhead(id); // the row read ahead is stale once moved
         int rows = jdbc.sql(MOVE)
                 .param("id", id)
                 .param("expectedVersion", expectedVersion)
