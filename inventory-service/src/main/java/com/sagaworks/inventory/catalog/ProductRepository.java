@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The {@code product} table: catalog reads for the API, and the locked stock changes of reservations. */
+/**
+ * The {@code product} table: catalog reads for the API, and the row locks of reservations. The stock changes
+ * themselves are part of the statements that make and release a reservation ({@code ReservationRepository}).
+ */
 @Repository
 public class ProductRepository {
 
@@ -29,25 +32,13 @@ public class ProductRepository {
             """;
 
     // Always the same lock order (by sku): two reservations sharing products queue behind each other
-    // instead of each holding a row the other waits for.
+    // instead of each holding a row the other waits for. A release locks in the same order.
     private static final String LOCK_ALL = """
             SELECT sku, name, price_cents, available
             FROM product
             WHERE sku = ANY(:skus)
             ORDER BY sku
             FOR UPDATE
-            """;
-
-    private static final String TAKE = """
-            UPDATE product
-            SET available = available - :quantity
-            WHERE sku = :sku AND available >= :quantity
-            """;
-
-    private static final String PUT_BACK = """
-            UPDATE product
-            SET available = available + :quantity
-            WHERE sku = :sku
             """;
 
     private static final RowMapper<Product> PRODUCT = (rs, row) -> new Product(
@@ -80,24 +71,5 @@ public class ProductRepository {
                 .list()
                 .forEach(p -> bySku.put(p.sku(), p));
         return bySku;
-    }
-
-    /**
-     * Takes {@code quantity} units of {@code sku}; false when fewer are available (nothing changes then).
-     * The guard in the statement keeps this safe even for a caller that did not lock the row first.
-     */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public boolean take(String sku, int quantity) {
-        return jdbc.sql(TAKE).param("sku", sku).param("quantity", quantity).update() == 1;
-    }
-
-    /** Returns {@code quantity} units of {@code sku} to the free stock. */
-    @Transactional(propagation = Propagation.MANDATORY)
-    public void putBack(String sku, int quantity) {
-        int rows = jdbc.sql(PUT_BACK).param("sku", sku).param("quantity", quantity).update();
-        if (rows != 1) {
-            // reservation_line references product, so a reserved sku cannot have disappeared
-            throw new IllegalStateException("could not return " + quantity + " units of " + sku + ": no such product");
-        }
     }
 }

@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The {@code reservation} and {@code reservation_line} tables. */
+/**
+ * The {@code reservation} and {@code reservation_line} tables, and the stock a reservation takes from and gives
+ * back to {@code product}: each of those moves is written by the same statement as the reservation's own change.
+ */
 @Repository
 class ReservationRepository {
 
@@ -51,20 +54,64 @@ class ReservationRepository {
             ORDER BY sku
             """;
 
+    // A rejection or a tombstone: a reservation without lines.
     private static final String INSERT = """
             INSERT INTO reservation (saga_id, order_id, status, reason, rejected_skus, total_cents)
             VALUES (:sagaId, :orderId, :status, :reason, :rejectedSkus, :totalCents)
             """;
 
-    private static final String INSERT_LINE = """
-            INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents)
-            VALUES (:sagaId, :sku, :quantity, :unitPriceCents)
+    // One round trip for a whole reservation: takes every line's units, inserts the reservation and inserts its
+    // lines. The caller holds the product rows (ProductRepository.lockAll, in sku order), so this takes no new
+    // lock that could deadlock; the guard on available still keeps an unlocked caller from overselling. The
+    // counts come back so the caller can check that every line was taken and recorded.
+    private static final String RESERVE = """
+            WITH taken AS (
+                UPDATE product p
+                SET available = p.available - l.quantity
+                FROM unnest(CAST(:skus AS text[]), CAST(:quantities AS int[])) AS l (sku, quantity)
+                WHERE p.sku = l.sku AND p.available >= l.quantity
+                RETURNING p.sku
+            ), reserved AS (
+                INSERT INTO reservation (saga_id, order_id, status, total_cents)
+                VALUES (:sagaId, :orderId, 'RESERVED', :totalCents)
+                RETURNING saga_id
+            ), recorded AS (
+                INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents)
+                SELECT r.saga_id, l.sku, l.quantity, l.unit_price_cents
+                FROM reserved r,
+                     unnest(CAST(:skus AS text[]), CAST(:quantities AS int[]), CAST(:unitPrices AS bigint[]))
+                         AS l (sku, quantity, unit_price_cents)
+                RETURNING sku
+            )
+            SELECT (SELECT count(*) FROM taken) AS taken, (SELECT count(*) FROM recorded) AS recorded
             """;
 
+    // One round trip for a release: RESERVED to RELEASED and, only if that move happened, every line's units
+    // back. Nothing locked the product rows yet, and an UPDATE locks in whatever order its plan reads them, so
+    // "locked" takes them first in sku order, the order reservations lock them in: the UPDATE only reaches a row
+    // that "locked" has handed out, hence already holds. The new stock is computed from "locked", the row's
+    // latest version: the UPDATE's own scan reads the statement's snapshot, which may predate the lock wait.
     private static final String RELEASE = """
-            UPDATE reservation
-            SET status = 'RELEASED'
-            WHERE saga_id = :sagaId AND status = 'RESERVED'
+            WITH released AS (
+                UPDATE reservation
+                SET status = 'RELEASED'
+                WHERE saga_id = :sagaId AND status = 'RESERVED'
+                RETURNING saga_id
+            ), locked AS (
+                SELECT sku, available
+                FROM product
+                WHERE sku = ANY(CAST(:skus AS text[]))
+                ORDER BY sku
+                FOR UPDATE
+            ), returned AS (
+                UPDATE product p
+                SET available = locked.available + l.quantity
+                FROM released, locked,
+                     unnest(CAST(:skus AS text[]), CAST(:quantities AS int[])) AS l (sku, quantity)
+                WHERE locked.sku = l.sku AND p.sku = l.sku
+                RETURNING p.sku
+            )
+            SELECT (SELECT count(*) FROM released) AS released, (SELECT count(*) FROM returned) AS returned
             """;
 
     private static final RowMapper<ReservationLine> LINE = (rs, row) -> new ReservationLine(
@@ -106,16 +153,29 @@ class ReservationRepository {
         return jdbc.sql(LINES).param("sagaId", sagaId).query(LINE).list();
     }
 
+    /**
+     * Takes every line's units from the free stock and records the RESERVED reservation with its lines, all in
+     * one statement. The caller holds the lines' product rows and checked that they cover the lines.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
     void insertReserved(UUID sagaId, UUID orderId, long totalCents, List<ReservationLine> lines) {
-        insert(sagaId, orderId, ReservationStatus.RESERVED, null, List.of(), totalCents);
-        for (ReservationLine line : lines) {
-            jdbc.sql(INSERT_LINE)
-                    .param("sagaId", sagaId)
-                    .param("sku", line.sku())
-                    .param("quantity", line.quantity())
-                    .param("unitPriceCents", line.unitPriceCents())
-                    .update();
+        ReserveCounts counts = jdbc.sql(RESERVE)
+                .param("sagaId", sagaId)
+                .param("orderId", orderId)
+                .param("totalCents", totalCents)
+                .param("skus", lines.stream().map(ReservationLine::sku).toArray(String[]::new))
+                .param("quantities", lines.stream().mapToInt(ReservationLine::quantity).toArray())
+                .param("unitPrices", lines.stream().mapToLong(ReservationLine::unitPriceCents).toArray())
+                .query((rs, row) -> new ReserveCounts(rs.getInt("taken"), rs.getInt("recorded")))
+                .single();
+        if (counts.taken() != lines.size()) {
+            // the rows are locked and were checked; a line not taken means the locks did not hold
+            throw new IllegalStateException("stock changed under the row locks of saga " + sagaId + ": took "
+                    + counts.taken() + " of " + lines.size() + " lines");
+        }
+        if (counts.recorded() != lines.size()) {
+            throw new IllegalStateException("reservation of saga " + sagaId + " recorded " + counts.recorded()
+                    + " of its " + lines.size() + " lines");
         }
     }
 
@@ -142,10 +202,34 @@ class ReservationRepository {
                 .update();
     }
 
-    /** RESERVED to RELEASED; false when the reservation is not RESERVED (nothing changes then). */
+    /**
+     * RESERVED to RELEASED, giving {@code lines} (what the reservation holds) back to the free stock, in one
+     * statement. The caller holds the reservation's row lock ({@link #findForUpdate}) and saw it RESERVED.
+     */
     @Transactional(propagation = Propagation.MANDATORY)
-    boolean markReleased(UUID sagaId) {
-        return jdbc.sql(RELEASE).param("sagaId", sagaId).update() == 1;
+    void release(UUID sagaId, List<ReservationLine> lines) {
+        ReleaseCounts counts = jdbc.sql(RELEASE)
+                .param("sagaId", sagaId)
+                .param("skus", lines.stream().map(ReservationLine::sku).toArray(String[]::new))
+                .param("quantities", lines.stream().mapToInt(ReservationLine::quantity).toArray())
+                .query((rs, row) -> new ReleaseCounts(rs.getInt("released"), rs.getInt("returned")))
+                .single();
+        if (counts.released() != 1) {
+            throw new IllegalStateException("reservation of saga " + sagaId + " is no longer RESERVED under its lock");
+        }
+        if (counts.returned() != lines.size()) {
+            // reservation_line references product, so a reserved sku cannot have disappeared
+            throw new IllegalStateException("release of saga " + sagaId + " gave back " + counts.returned()
+                    + " of its " + lines.size() + " lines: a product is missing");
+        }
+    }
+
+    /** Rows {@link #RESERVE} changed: products whose stock it took, and reservation lines it inserted. */
+    private record ReserveCounts(int taken, int recorded) {
+    }
+
+    /** Rows {@link #RELEASE} changed: the reservation it released (0 or 1), and products it gave units back to. */
+    private record ReleaseCounts(int released, int returned) {
     }
 
     private static Reservation reservation(ResultSet rs) throws SQLException {

@@ -67,15 +67,11 @@ class StockReservations {
         List<ReservationLine> lines = new ArrayList<>(wanted.size());
         long total = 0;
         for (Map.Entry<String, Integer> e : wanted.entrySet()) {
-            Product product = locked.get(e.getKey());
-            if (!products.take(product.sku(), e.getValue())) {
-                // the row is locked and was checked above; failing here means the lock did not hold
-                throw new IllegalStateException("stock of " + product.sku() + " changed under its row lock");
-            }
-            ReservationLine line = new ReservationLine(product.sku(), e.getValue(), product.priceCents());
+            ReservationLine line = new ReservationLine(e.getKey(), e.getValue(), locked.get(e.getKey()).priceCents());
             lines.add(line);
             total = Math.addExact(total, line.totalCents());
         }
+        // one statement takes the stock and records the reservation; the rows are locked and were checked above
         reservations.insertReserved(sagaId, command.orderId().value(), total, lines);
         return new StockReserved(command.sagaId(), lines.stream().map(ReservationLine::toPricedLine).toList(), total);
     }
@@ -98,13 +94,7 @@ class StockReservations {
         Reservation reservation = existing.get();
         return switch (reservation.status()) {
             case RESERVED -> {
-                // lines come in sku order, the same lock order as a reservation's
-                for (ReservationLine line : reservation.lines()) {
-                    products.putBack(line.sku(), line.quantity());
-                }
-                if (!reservations.markReleased(sagaId)) {
-                    throw new IllegalStateException("reservation of saga " + sagaId + " left RESERVED under its lock");
-                }
+                reservations.release(sagaId, reservation.lines());
                 yield new StockReleased(command.sagaId(), reservation.units());
             }
             case REJECTED, RELEASED -> new StockReleased(command.sagaId(), 0);

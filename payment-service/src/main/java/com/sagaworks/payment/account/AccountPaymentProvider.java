@@ -11,8 +11,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
-import java.util.Optional;
-
 /**
  * The in-database provider ({@code sagaworks.payments.provider=ledger}): the customer accounts of this service.
  * Joins the caller's transaction, which also writes the ledger row, so the money and its record commit together
@@ -41,18 +39,13 @@ class AccountPaymentProvider implements PaymentProvider {
     @Override
     @Transactional(propagation = Propagation.MANDATORY)
     public ProviderOutcome charge(IdempotencyKey key, CustomerId customer, long amountCents) {
-        Optional<Account> account = accounts.lock(customer.value());
-        if (account.isEmpty()) {
-            return new ProviderOutcome.Declined(PaymentDeclined.Reason.UNKNOWN_ACCOUNT, "no account " + customer);
-        }
-        if (account.get().balanceCents() < amountCents) {
-            return new ProviderOutcome.Declined(PaymentDeclined.Reason.INSUFFICIENT_FUNDS, "insufficient funds");
-        }
-        if (!accounts.debit(customer.value(), amountCents)) {
-            // the row is locked and its balance was checked above; failing here means the lock did not hold
-            throw new IllegalStateException("balance of " + customer + " changed under its row lock");
-        }
-        return new ProviderOutcome.Succeeded();
+        return switch (accounts.debit(customer.value(), amountCents)) {
+            case DEBITED -> new ProviderOutcome.Succeeded();
+            case INSUFFICIENT_FUNDS ->
+                    new ProviderOutcome.Declined(PaymentDeclined.Reason.INSUFFICIENT_FUNDS, "insufficient funds");
+            case NO_ACCOUNT ->
+                    new ProviderOutcome.Declined(PaymentDeclined.Reason.UNKNOWN_ACCOUNT, "no account " + customer);
+        };
     }
 
     @Override
