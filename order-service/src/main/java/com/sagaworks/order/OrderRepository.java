@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,14 +29,6 @@ import java.util.UUID;
 @Repository
 public class OrderRepository {
 
-    private static final String SELECT_ORDER = """
-            SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at
-              FROM orders
-             WHERE id = :id
-            """;
-
-    private static final String LOCK_ORDER = SELECT_ORDER + " FOR UPDATE";
-
     /**
      * The order and its lines in one statement, hence one snapshot and one round trip: a row per line (one row
      * with null line columns for an order without lines).
@@ -49,12 +42,11 @@ public class OrderRepository {
              ORDER BY l.line_no
             """;
 
-    private static final String SELECT_LINES = """
-            SELECT line_no, sku, quantity, unit_price_cents
-              FROM order_line
-             WHERE order_id = :orderId
-             ORDER BY line_no
-            """;
+    /**
+     * {@link #SELECT_ORDER_WITH_LINES} under the order's row lock. Only the order row is locked and, after a lock
+     * wait, read again as the holder committed it; its lines come from the statement's snapshot (see {@link #lock}).
+     */
+    private static final String LOCK_ORDER_WITH_LINES = SELECT_ORDER_WITH_LINES.stripTrailing() + "\n   FOR UPDATE OF o\n";
 
     /**
      * One page of a customer's orders as one client placed them, newest first. Served by the index
@@ -68,6 +60,16 @@ public class OrderRepository {
              LIMIT :limit OFFSET :offset
             """;
 
+    /** Several orders with their lines, as {@link #SELECT_ORDER_WITH_LINES}: the rows of an order follow each other. */
+    private static final String SELECT_ORDERS_WITH_LINES = """
+            SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at,
+                   o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
+              FROM orders o
+              LEFT JOIN order_line l ON l.order_id = o.id
+             WHERE o.id = ANY (CAST(:ids AS uuid[]))
+             ORDER BY o.id, l.line_no
+            """;
+
     private static final String SELECT_LINES_OF_MANY = """
             SELECT order_id, line_no, sku, quantity, unit_price_cents
               FROM order_line
@@ -75,17 +77,23 @@ public class OrderRepository {
              ORDER BY order_id, line_no
             """;
 
-    private static final String PRICE_LINE = """
-            UPDATE order_line
-               SET unit_price_cents = :unitPriceCents
-             WHERE order_id = :orderId AND sku = :sku AND quantity = :quantity AND unit_price_cents IS NULL
-            """;
-
+    /**
+     * Prices the lines and confirms the order in one statement. A line is priced only if its sku and quantity match
+     * and it has no price yet; {@code priced} counts them, so the caller can tell that every line matched.
+     */
     private static final String CONFIRM = """
+            WITH priced AS (
+                UPDATE order_line AS l
+                   SET unit_price_cents = p.unit_price_cents
+                  FROM unnest(CAST(:skus AS text[]), CAST(:quantities AS int[]), CAST(:prices AS bigint[]))
+                       AS p (sku, quantity, unit_price_cents)
+                 WHERE l.order_id = :id AND l.sku = p.sku AND l.quantity = p.quantity AND l.unit_price_cents IS NULL
+                RETURNING 1
+            )
             UPDATE orders
                SET status = 'CONFIRMED', total_cents = :totalCents, version = version + 1, updated_at = now()
              WHERE id = :id AND status = 'PENDING' AND version = :version
-            RETURNING updated_at
+            RETURNING updated_at, (SELECT count(*) FROM priced) AS priced
             """;
 
     private static final String CANCEL = """
@@ -105,19 +113,18 @@ public class OrderRepository {
     public Optional<Order> find(OrderId id) {
         return jdbc.sql(SELECT_ORDER_WITH_LINES)
                 .param("id", id.value())
-                .query((ResultSetExtractor<Optional<Order>>) rs -> {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    Order order = order(rs);
-                    List<Order.Line> lines = new ArrayList<>();
-                    do {
-                        if (rs.getObject("line_no") != null) {
-                            lines.add(line(rs));
-                        }
-                    } while (rs.next());
-                    return Optional.of(order.withLines(lines));
-                });
+                .query((ResultSetExtractor<List<Order>>) OrderRepository::ordersWithLines)
+                .stream().findFirst();
+    }
+
+    /** The orders of {@code ids} that exist, as committed, with their lines; one statement. */
+    public List<Order> findAll(Collection<OrderId> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(SELECT_ORDERS_WITH_LINES)
+                .param("ids", ids.stream().map(id -> id.value().toString()).toArray(String[]::new))
+                .query((ResultSetExtractor<List<Order>>) OrderRepository::ordersWithLines);
     }
 
     /**
@@ -144,37 +151,41 @@ public class OrderRepository {
     }
 
     /**
-     * Reads the order and holds its row lock until the transaction ends. Its lines are read after the lock is
-     * granted, so they are as the previous holder committed them (a join would show them as of before the wait).
+     * Reads the order with its lines and holds the order's row lock until the transaction ends; one statement. The
+     * lines' skus and quantities are exact; their prices are as committed when the order is PENDING (only
+     * {@link #confirm} sets them, under this lock), but after a lock wait may predate the confirmation that the wait
+     * was for.
      */
     public Optional<Order> lock(OrderId id) {
-        return load(LOCK_ORDER, id);
+        return jdbc.sql(LOCK_ORDER_WITH_LINES)
+                .param("id", id.value())
+                .query((ResultSetExtractor<List<Order>>) OrderRepository::ordersWithLines)
+                .stream().findFirst();
     }
 
     /**
-     * PENDING → CONFIRMED at inventory's prices. {@code lines} must match the order's lines one for one
-     * (same skus and quantities), which the caller has checked.
+     * PENDING → CONFIRMED at inventory's prices, in one statement. {@code lines} must match the order's lines one
+     * for one (same skus and quantities), which the caller has checked.
      *
      * @return when the order was confirmed
      */
     public Instant confirm(Order order, List<PricedLine> lines, long totalCents) {
         order.status().requireMoveTo(OrderStatus.CONFIRMED);
-        for (PricedLine line : lines) {
-            int priced = jdbc.sql(PRICE_LINE)
-                    .param("orderId", order.id().value())
-                    .param("sku", line.sku())
-                    .param("quantity", line.quantity())
-                    .param("unitPriceCents", line.unitPriceCents())
-                    .update();
-            if (priced != 1) {
-                throw new IllegalStateException("order " + order.id() + ": line " + line.sku() + " could not be priced");
-            }
-        }
         return jdbc.sql(CONFIRM)
                 .param("id", order.id().value())
                 .param("version", order.version())
                 .param("totalCents", totalCents)
-                .query((rs, n) -> instant(rs, "updated_at"))
+                .param("skus", lines.stream().map(PricedLine::sku).toArray(String[]::new))
+                .param("quantities", lines.stream().map(PricedLine::quantity).toArray(Integer[]::new))
+                .param("prices", lines.stream().map(PricedLine::unitPriceCents).toArray(Long[]::new))
+                .query((rs, n) -> {
+                    long priced = rs.getLong("priced");
+                    if (priced != lines.size()) {
+                        throw new IllegalStateException("order " + order.id() + ": priced " + priced + " of "
+                                + lines.size() + " lines");
+                    }
+                    return instant(rs, "updated_at");
+                })
                 .optional()
                 .orElseThrow(() -> changedUnderLock(order, OrderStatus.CONFIRMED));
     }
@@ -200,12 +211,22 @@ public class OrderRepository {
                 + order.version() + "; refusing to move it to " + target);
     }
 
-    private Optional<Order> load(String sql, OrderId id) {
-        return jdbc.sql(sql)
-                .param("id", id.value())
-                .query((rs, n) -> order(rs))
-                .optional()
-                .map(order -> order.withLines(lines(id)));
+    /** Reads the rows of {@link #SELECT_ORDER_WITH_LINES} and the like: per order, a row per line, in a run. */
+    private static List<Order> ordersWithLines(ResultSet rs) throws SQLException {
+        List<Order> orders = new ArrayList<>();
+        boolean more = rs.next();
+        while (more) {
+            Order order = order(rs);
+            List<Order.Line> lines = new ArrayList<>();
+            do {
+                if (rs.getObject("line_no") != null) {
+                    lines.add(line(rs));
+                }
+                more = rs.next();
+            } while (more && rs.getObject("id", UUID.class).equals(order.id().value()));
+            orders.add(order.withLines(lines));
+        }
+        return orders;
     }
 
     private List<Order> withLines(List<Order> orders) {
@@ -218,13 +239,6 @@ public class OrderRepository {
                 .query((RowCallbackHandler) rs ->
                         lines.computeIfAbsent(rs.getObject("order_id", UUID.class), id -> new ArrayList<>()).add(line(rs)));
         return orders.stream().map(o -> o.withLines(lines.getOrDefault(o.id().value(), List.of()))).toList();
-    }
-
-    private List<Order.Line> lines(OrderId id) {
-        return jdbc.sql(SELECT_LINES)
-                .param("orderId", id.value())
-                .query((rs, n) -> line(rs))
-                .list();
     }
 
     private static Order.Line line(ResultSet rs) throws SQLException {

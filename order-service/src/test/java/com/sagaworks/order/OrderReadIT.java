@@ -4,13 +4,16 @@ import com.sagaworks.contracts.OrderId;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link OrderRepository#find} reads an order with its lines in one statement (the long poll and every
- * {@code GET} use it): lines come back in line order whatever order they were stored in, with their prices
+ * {@code GET} use it), {@link OrderRepository#findAll} several (the watchers, after notifications): lines come back in line order whatever order they were stored in, with their prices
  * where known, and an order is found even without lines.
  */
 class OrderReadIT extends OrderServiceITSupport {
@@ -53,6 +56,30 @@ class OrderReadIT extends OrderServiceITSupport {
 
         assertThat(orders.find(OrderId.of(id)).orElseThrow().lines()).isEmpty();
         assertThat(orders.find(OrderId.random())).isEmpty();
+    }
+
+    @Test
+    void readsSeveralOrdersWithTheirLinesInOneStatementAndSkipsUnknownIds() {
+        UUID twoLines = insertOrder("CONFIRMED", 2040L);
+        insertLine(twoLines, 2, "SKU-B", 1, 40L);
+        insertLine(twoLines, 1, "SKU-A", 2, 1000L);
+        UUID noLines = insertOrder("PENDING", null);
+        UUID oneLine = insertOrder("PENDING", null);
+        insertLine(oneLine, 1, "SKU-C", 3, null);
+
+        List<Order> found = orders.findAll(List.of(OrderId.of(oneLine), OrderId.random(), OrderId.of(twoLines),
+                OrderId.of(noLines)));
+
+        assertThat(found).extracting(Order::id)
+                .containsExactlyInAnyOrder(OrderId.of(twoLines), OrderId.of(noLines), OrderId.of(oneLine));
+        Map<OrderId, Order> byId = found.stream().collect(Collectors.toMap(Order::id, order -> order));
+        assertThat(byId.get(OrderId.of(twoLines)).lines()).containsExactly(
+                new Order.Line(1, "SKU-A", 2, 1000L),
+                new Order.Line(2, "SKU-B", 1, 40L));
+        assertThat(byId.get(OrderId.of(twoLines)).status()).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(byId.get(OrderId.of(noLines)).lines()).isEmpty();
+        assertThat(byId.get(OrderId.of(oneLine)).lines()).containsExactly(new Order.Line(1, "SKU-C", 3, null));
+        assertThat(orders.findAll(List.of())).isEmpty();
     }
 
     private UUID insertOrder(String status, Long totalCents) {

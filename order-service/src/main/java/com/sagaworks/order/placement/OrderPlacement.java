@@ -14,8 +14,8 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * Places an order: one transaction inserts it PENDING with its lines and queues {@link OrderPlaced}, which
- * starts the place-order saga. The database decides idempotency, so concurrent retries of one request
+ * Places an order: one transaction inserts it PENDING with its lines (one statement) and queues
+ * {@link OrderPlaced}, which starts the place-order saga. The database decides idempotency, so concurrent retries of one request
  * make exactly one order whatever instance they reach.
  */
 @Service
@@ -39,19 +39,27 @@ public class OrderPlacement {
      *                                       different request
      */
     public Placement place(ClientId client, IdempotencyKey key, PlaceOrder request) {
-        String requestHash = RequestHash.of(request);
-        // The runner repeats the whole unit on a transient error; each attempt starts from a fresh id and
-        // finds the order of an earlier attempt by its key if that attempt did commit after all.
-        return transactions.inTransaction("place-order", () -> placeOnce(client, key, request, requestHash));
+        return place(client, key, request, OrderId.random());
     }
 
-    private Placement placeOnce(ClientId client, IdempotencyKey key, PlaceOrder request, String requestHash) {
-        OrderId id = OrderId.random();
-        Optional<Instant> createdAt = orders.insertIfKeyIsNew(id, client, request.customerId(), key, requestHash);
+    /**
+     * As {@link #place(ClientId, IdempotencyKey, PlaceOrder)}, creating the order (when the key is new) with the
+     * id the caller chose, so that it can watch the order before it exists.
+     */
+    public Placement place(ClientId client, IdempotencyKey key, PlaceOrder request, OrderId id) {
+        String requestHash = RequestHash.of(request);
+        // The runner repeats the whole unit on a transient error, with the same id: an attempt that did commit
+        // after all is found by its key, as any replay.
+        return transactions.inTransaction("place-order", () -> placeOnce(id, client, key, request, requestHash));
+    }
+
+    private Placement placeOnce(OrderId id, ClientId client, IdempotencyKey key, PlaceOrder request,
+                                String requestHash) {
+        Optional<Instant> createdAt = orders.insertIfKeyIsNew(id, client, request.customerId(), key, requestHash,
+                request.lines());
         if (createdAt.isEmpty()) {
             return replay(client, key, requestHash);
         }
-        orders.insertLines(id, request.lines());
         outbox.send(new OrderPlaced(id, request.customerId(), request.lines(), createdAt.get()));
         log.debug("order {} placed PENDING with {} lines", id, request.lines().size());
         return new Placement(id, OrderStatus.PENDING, false);

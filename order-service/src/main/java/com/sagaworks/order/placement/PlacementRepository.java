@@ -22,21 +22,25 @@ import java.util.UUID;
 class PlacementRepository {
 
     /**
-     * Two requests with the same key race here: the second INSERT waits for the first transaction and then
-     * does nothing (RETURNING yields no row) if it committed, or inserts if it rolled back.
+     * The order and all its lines in one statement (one round trip), line numbers following the client's order.
+     * Two requests with the same key race here: the second waits for the first transaction and then inserts
+     * nothing (no row comes back) if it committed, or inserts if it rolled back. The lines hang off the order's
+     * {@code RETURNING}, so a conflict inserts no line either.
      */
-    private static final String INSERT_ORDER = """
-            INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
-            VALUES (:id, :clientId, :customerId, 'PENDING', :idempotencyKey, :requestHash)
-            ON CONFLICT (client_id, idempotency_key) DO NOTHING
-            RETURNING created_at
-            """;
-
-    /** All lines in one round trip; line numbers follow the client's order. */
-    private static final String INSERT_LINES = """
-            INSERT INTO order_line (order_id, line_no, sku, quantity)
-            SELECT :orderId, l.line_no, l.sku, l.quantity
-              FROM unnest(CAST(:skus AS text[]), CAST(:quantities AS int[])) WITH ORDINALITY AS l(sku, quantity, line_no)
+    private static final String INSERT_ORDER_WITH_LINES = """
+            WITH placed AS (
+                INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+                VALUES (:id, :clientId, :customerId, 'PENDING', :idempotencyKey, :requestHash)
+                ON CONFLICT (client_id, idempotency_key) DO NOTHING
+                RETURNING id, created_at
+            ), lines AS (
+                INSERT INTO order_line (order_id, line_no, sku, quantity)
+                SELECT placed.id, l.line_no, l.sku, l.quantity
+                  FROM placed,
+                       unnest(CAST(:skus AS text[]), CAST(:quantities AS int[])) WITH ORDINALITY AS l(sku, quantity, line_no)
+                RETURNING 1
+            )
+            SELECT created_at, (SELECT count(*) FROM lines) AS lines FROM placed
             """;
 
     private static final String FIND_BY_IDEMPOTENCY_KEY = """
@@ -55,28 +59,31 @@ class PlacementRepository {
         this.jdbc = jdbc;
     }
 
-    /** @return when the order was created, or empty when {@code key} already made an order for this client */
+    /**
+     * Inserts the order PENDING with its lines.
+     *
+     * @return when the order was created, or empty when {@code key} already made an order for this client (then
+     * nothing was inserted)
+     */
     Optional<Instant> insertIfKeyIsNew(OrderId id, ClientId clientId, CustomerId customerId, IdempotencyKey key,
-                                       String requestHash) {
-        return jdbc.sql(INSERT_ORDER)
+                                       String requestHash, List<OrderLine> lines) {
+        return jdbc.sql(INSERT_ORDER_WITH_LINES)
                 .param("id", id.value())
                 .param("clientId", clientId.value())
                 .param("customerId", customerId.value())
                 .param("idempotencyKey", key.value())
                 .param("requestHash", requestHash)
-                .query((rs, n) -> rs.getObject("created_at", OffsetDateTime.class).toInstant())
-                .optional();
-    }
-
-    void insertLines(OrderId id, List<OrderLine> lines) {
-        int inserted = jdbc.sql(INSERT_LINES)
-                .param("orderId", id.value())
                 .param("skus", lines.stream().map(OrderLine::sku).toArray(String[]::new))
                 .param("quantities", lines.stream().mapToInt(OrderLine::quantity).boxed().toArray(Integer[]::new))
-                .update();
-        if (inserted != lines.size()) {
-            throw new IllegalStateException("order " + id + ": inserted " + inserted + " of " + lines.size() + " lines");
-        }
+                .query((rs, n) -> {
+                    long inserted = rs.getLong("lines");
+                    if (inserted != lines.size()) {
+                        throw new IllegalStateException("order " + id + ": inserted " + inserted + " of "
+                                + lines.size() + " lines");
+                    }
+                    return rs.getObject("created_at", OffsetDateTime.class).toInstant();
+                })
+                .optional();
     }
 
     Optional<ExistingOrder> findByIdempotencyKey(ClientId clientId, IdempotencyKey key) {

@@ -205,7 +205,7 @@ class OrderPlacementIT extends OrderServiceITSupport {
             await().atMost(TIMEOUT).until(() -> count("""
                     SELECT count(*) FROM pg_stat_activity
                      WHERE datname = current_database() AND wait_event_type = 'Lock'
-                       AND query LIKE 'INSERT INTO orders%'""") > 0);
+                       AND query LIKE '%INSERT INTO orders %'""") > 0);
             otherAttempt.rollback();
             response = request.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         }
