@@ -8,21 +8,24 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
-import java.util.Optional;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The requests of this instance that wait for an order to change: long polls and event streams. When the
  * order's status changes (on any instance: {@link OrderStatusListener} hears it from PostgreSQL), the order is
- * read once and handed to each of its watchers.
+ * read once and handed to each of its watchers; orders that changed together are read by one statement.
  *
- * <p>Register before reading the order's current state: a change committed between the two is then either in
- * the state read or announced afterwards, never lost.
+ * <p>Register before reading the order's current state, or before creating the order: a change committed
+ * between the two is then either in the state read or announced afterwards, never lost.
  */
 @Component
 public class OrderWatchers implements DisposableBean {
@@ -50,13 +53,21 @@ public class OrderWatchers implements DisposableBean {
         }
     }
 
+    /** Most orders read by one statement. */
+    private static final int MAX_READ = 500;
+
     private final ConcurrentMap<OrderId, Set<Entry>> watchers = new ConcurrentHashMap<>();
     /** Orders with a read queued: more notifications for them before it runs need no read of their own. */
     private final Set<OrderId> readsQueued = ConcurrentHashMap.newKeySet();
+    /** Whether a drain of {@link #readsQueued} is scheduled or running; at most one is. */
+    private final AtomicBoolean draining = new AtomicBoolean();
     private final OrderRepository orders;
-    /** Few threads: each change costs one read per watched order, and the connection pool is shared. */
-    private final ExecutorService readers = Executors.newFixedThreadPool(2,
-            Thread.ofPlatform().name("order-watch-", 1).daemon().factory());
+    /**
+     * One thread, reading every order queued meanwhile with one statement: under load the notifications of a
+     * consumer batch's commit arrive together, and one read serves them all.
+     */
+    private final ExecutorService reader = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("order-watch-reader").daemon().factory());
 
     OrderWatchers(OrderRepository orders) {
         this.orders = orders;
@@ -84,14 +95,8 @@ public class OrderWatchers implements DisposableBean {
 
     /** The status of order {@code id} changed; its watchers, if any, get the order as it is now. */
     void statusChanged(OrderId id) {
-        if (!watchers.containsKey(id) || !readsQueued.add(id)) {
-            return;
-        }
-        try {
-            readers.execute(() -> deliver(id));
-        } catch (RejectedExecutionException e) {
-            readsQueued.remove(id);
-            log.debug("not delivering a change of order {}: shutting down", id);
+        if (watchers.containsKey(id) && readsQueued.add(id)) {
+            startDraining();
         }
     }
 
@@ -103,37 +108,76 @@ public class OrderWatchers implements DisposableBean {
         watchers.keySet().forEach(this::statusChanged);
     }
 
-    private void deliver(OrderId id) {
-        // Dequeued before reading, so a change committed after this read queues a read of its own.
-        readsQueued.remove(id);
-        Set<Entry> entries = watchers.get(id);
-        if (entries == null || entries.isEmpty()) {
+    private void startDraining() {
+        if (!draining.compareAndSet(false, true)) {
             return;
         }
-        Optional<Order> order;
         try {
-            order = orders.find(id);
+            reader.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            draining.set(false);
+            log.debug("not delivering changes of {} orders: shutting down", readsQueued.size());
+        }
+    }
+
+    private void drain() {
+        try {
+            List<OrderId> ids;
+            while (!(ids = takeQueued()).isEmpty()) {
+                deliver(ids);
+            }
+        } finally {
+            draining.set(false);
+        }
+        // An order queued after the last take but before the flag went down found a drain running: start another.
+        if (!readsQueued.isEmpty()) {
+            startDraining();
+        }
+    }
+
+    /** Dequeued before reading, so a change committed after the read queues a read of its own. */
+    private List<OrderId> takeQueued() {
+        List<OrderId> taken = new ArrayList<>();
+        Iterator<OrderId> queued = readsQueued.iterator();
+        while (queued.hasNext() && taken.size() < MAX_READ) {
+            OrderId id = queued.next();
+            queued.remove();
+            if (watchers.containsKey(id)) {
+                taken.add(id);
+            }
+        }
+        return taken;
+    }
+
+    private void deliver(List<OrderId> ids) {
+        List<Order> read;
+        try {
+            read = orders.findAll(ids);
         } catch (RuntimeException e) {
             // The watchers still answer when their wait ends, from a read of their own.
-            log.warn("could not read order {} after its status changed; its {} watchers answer at the end of their"
-                    + " wait: {}", id, entries.size(), e.toString());
+            log.warn("could not read {} orders after their status changed; their watchers answer at the end of"
+                    + " their wait: {}", ids.size(), e.toString());
             return;
         }
-        if (order.isEmpty()) {
-            log.warn("order {} changed status but cannot be found", id);
-            return;
-        }
-        for (Entry entry : entries) {
-            try {
-                entry.watcher.seen(order.get());
-            } catch (RuntimeException e) {
-                log.warn("a watcher of order {} failed: {}", id, e.toString(), e);
+        // An order not found is one whose creation is still to commit: its watcher began before it (see
+        // OrderWaits), and a change after the creation is announced again.
+        for (Order order : read) {
+            Set<Entry> entries = watchers.get(order.id());
+            if (entries == null) {
+                continue;
+            }
+            for (Entry entry : entries) {
+                try {
+                    entry.watcher.seen(order);
+                } catch (RuntimeException e) {
+                    log.warn("a watcher of order {} failed: {}", order.id(), e.toString(), e);
+                }
             }
         }
     }
 
     @Override
     public void destroy() {
-        readers.shutdownNow();
+        reader.shutdownNow();
     }
 }

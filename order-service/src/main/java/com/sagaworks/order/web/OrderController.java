@@ -2,7 +2,9 @@ package com.sagaworks.order.web;
 
 import com.sagaworks.contracts.CustomerId;
 import com.sagaworks.contracts.OrderId;
+import com.sagaworks.order.Order;
 import com.sagaworks.order.OrderRepository;
+import com.sagaworks.order.OrderStatus;
 import com.sagaworks.order.access.ApiClient;
 import com.sagaworks.order.cancellation.CustomerCancellation;
 import com.sagaworks.order.placement.IdempotencyKey;
@@ -134,7 +136,7 @@ class OrderController {
                     + " (a UUID is a good choice) and reused for every retry of that attempt", required = true)
             @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
             @Valid @RequestBody PlaceOrderRequest request) {
-        Placement placed = placeFor(client, idempotencyKey, request);
+        Placement placed = placeFor(client, idempotencyKey, request, OrderId.random());
         return accepted(placed, null).body(OrderAccepted.of(placed));
     }
 
@@ -150,25 +152,48 @@ class OrderController {
             @RequestHeader(IDEMPOTENCY_KEY) String idempotencyKey,
             @RequestHeader(PreferWait.PREFER) List<String> prefer,
             @Valid @RequestBody PlaceOrderRequest request) {
-        Placement placed = placeFor(client, idempotencyKey, request);
         Optional<Duration> wait = PreferWait.parse(prefer, properties.maxWait());
         if (wait.isEmpty() || wait.get().isZero()) {
+            Placement placed = placeFor(client, idempotencyKey, request, OrderId.random());
             DeferredResult<ResponseEntity<?>> now = new DeferredResult<>();
             now.setResult(accepted(placed, null).body(OrderAccepted.of(placed)));
             return now;
         }
         String applied = PreferWait.applied(wait.get());
+        // The new order is watched before it is created, so its creation needs no read to start the wait.
+        OrderId id = OrderId.random();
+        Placement created = new Placement(id, OrderStatus.PENDING, false);
+        OrderWaits.Watch<ResponseEntity<?>> watch = waits.watchBeforeCreation(id, client, wait.get(),
+                order -> waitedFor(created, applied, order));
+        Placement placed;
+        try {
+            placed = placeFor(client, idempotencyKey, request, id);
+        } catch (RuntimeException e) {
+            watch.cancel();
+            throw e;
+        }
+        if (placed.equals(created)) {
+            return watch.created();
+        }
+        // A replay: the key's order already existed, so its status must be read.
+        watch.cancel();
         try (MDC.MDCCloseable ignored = MDC.putCloseable("orderId", placed.orderId().toString())) {
-            return waits.await(placed.orderId(), client, wait.get(), order -> order.status().isFinal()
-                    ? created(placed, applied).body(OrderView.of(order))
-                    : accepted(placed, applied).body(new OrderAccepted(order.id().value(), order.status())));
+            return waits.await(placed.orderId(), client, wait.get(), order -> waitedFor(placed, applied, order));
         }
     }
 
-    private Placement placeFor(ApiClient client, String idempotencyKey, PlaceOrderRequest request) {
+    /** The answer to a placement that waited: 201 with the order once final, else 202 as without waiting. */
+    private static ResponseEntity<?> waitedFor(Placement placed, String applied, Order order) {
+        return order.status().isFinal()
+                ? created(placed, applied).body(OrderView.of(order))
+                : accepted(placed, applied).body(new OrderAccepted(order.id().value(), order.status()));
+    }
+
+    /** @param id the new order's id, if the key is new */
+    private Placement placeFor(ApiClient client, String idempotencyKey, PlaceOrderRequest request, OrderId id) {
         IdempotencyKey key = new IdempotencyKey(idempotencyKey);
         client.requireMayActFor(CustomerId.of(request.customerId()));
-        return placement.place(client.id(), key, request.toCommand());
+        return placement.place(client.id(), key, request.toCommand(), id);
     }
 
     /**

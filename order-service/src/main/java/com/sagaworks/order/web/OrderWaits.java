@@ -46,33 +46,75 @@ class OrderWaits {
             now.setResult(answer.apply(visible(id, client)));
             return now;
         }
-        DeferredResult<T> result = new DeferredResult<>(waitMillis);
         // Watch first, then read: a change committed in between is in the read or announced after the watch.
-        OrderWatchers.Registration registration = watchers.watch(id, order -> {
-            if (order.status().isFinal() && client.mayRead(order)) {
-                result.setResult(answer.apply(order));
-            }
-        });
-        // Runs however the request ends: answered, timed out, failed, or the client went away.
-        result.onCompletion(registration::close);
-        result.onTimeout(() -> {
-            try {
-                result.setResult(answer.apply(visible(id, client)));
-            } catch (RuntimeException e) {
-                result.setErrorResult(e);
-            }
-        });
+        Watch<T> watch = new Watch<>(id, client, waitMillis, answer);
         Order current;
         try {
             current = visible(id, client);
         } catch (RuntimeException e) {
-            registration.close();
+            watch.cancel();
             throw e;
         }
         if (current.status().isFinal()) {
-            result.setResult(answer.apply(current));
+            watch.result.setResult(answer.apply(current));
         }
-        return result;
+        return watch.result;
+    }
+
+    /**
+     * Starts waiting for order {@code id} before it exists, for the request about to create it: if the request
+     * does create it, every change is announced after the watch began and {@link Watch#created()} needs no read
+     * of the order. Otherwise (a replay of another order, a failure) the caller {@linkplain Watch#cancel cancels}
+     * the watch.
+     *
+     * @param wait at least a millisecond
+     */
+    <T> Watch<T> watchBeforeCreation(OrderId id, ApiClient client, Duration wait, Function<Order, T> answer) {
+        if (wait.toMillis() <= 0) {
+            throw new IllegalArgumentException("a wait of at least a millisecond is needed, not " + wait);
+        }
+        return new Watch<>(id, client, wait.toMillis(), answer);
+    }
+
+    /** A registered wait for one order; its result answers when the order is final or when the wait is over. */
+    final class Watch<T> {
+
+        private final DeferredResult<T> result;
+        /** Volatile: the watcher may run on a watcher thread before the constructor has returned. */
+        private volatile OrderWatchers.Registration registration;
+
+        private Watch(OrderId id, ApiClient client, long waitMillis, Function<Order, T> answer) {
+            result = new DeferredResult<>(waitMillis);
+            registration = watchers.watch(id, order -> {
+                if (order.status().isFinal() && client.mayRead(order)) {
+                    result.setResult(answer.apply(order));
+                    // Now rather than when the request completes, so that later notifications need no read.
+                    OrderWatchers.Registration own = registration;
+                    if (own != null) {
+                        own.close();
+                    }
+                }
+            });
+            // Runs however the request ends: answered, timed out, failed, or the client went away.
+            result.onCompletion(this::cancel);
+            result.onTimeout(() -> {
+                try {
+                    result.setResult(answer.apply(visible(id, client)));
+                } catch (RuntimeException e) {
+                    result.setErrorResult(e);
+                }
+            });
+        }
+
+        /** The order was created PENDING after the watch began: its outcome will be announced. */
+        DeferredResult<T> created() {
+            return result;
+        }
+
+        /** Gives up the wait, which never answers. */
+        void cancel() {
+            registration.close();
+        }
     }
 
     private Order visible(OrderId id, ApiClient client) {

@@ -167,7 +167,8 @@ class OrderWaitingIT extends OrderServiceITSupport {
         long start = System.nanoTime();
         CompletableFuture<HttpResponse<String>> waiting = placeAsync(key, orderBody("alice", Map.of("SKU-KETTLE", 3)),
                 "return=minimal, wait=25");
-        await().atMost(TIMEOUT).until(() -> watchers.watching() == 1);
+        // The new order is watched from before its creation, without reading it.
+        await().atMost(TIMEOUT).until(() -> watchers.watching() == 1 && ordersWithKey(key) == 1);
         UUID orderId = orderWithKey(key);
 
         approve(orderId, "SKU-KETTLE", 3, 700);
@@ -201,6 +202,61 @@ class OrderWaitingIT extends OrderServiceITSupport {
         assertThat(json(response).get("orderId").asString()).isEqualTo(orderId.toString());
         assertThat(json(response).get("status").asString()).isEqualTo("PENDING");
         assertThat(statusOf(orderId)).isEqualTo("PENDING");
+    }
+
+    @Test
+    void aReplayOfAPendingOrderThatPrefersToWaitAnswersWhenItIsConfirmed() throws Exception {
+        String key = newKey();
+        String body = orderBody("ivan", Map.of("SKU-BOWL", 2));
+        UUID orderId = UUID.fromString(json(place(key, body, "wait=0")).get("orderId").asString());
+
+        CompletableFuture<HttpResponse<String>> replay = placeAsync(key, body, "wait=25");
+        await().atMost(TIMEOUT).until(() -> watchers.watching() == 1);
+        approve(orderId, "SKU-BOWL", 2, 350);
+
+        HttpResponse<String> response = replay.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        assertThat(response.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(json(response).get("orderId").asString()).isEqualTo(orderId.toString());
+        assertThat(json(response).get("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(json(response).get("totalCents").asLong()).isEqualTo(700);
+        assertThat(ordersWithKey(key)).isOne();
+    }
+
+    @Test
+    void aPlacementThatPrefersToWaitWithAReusedKeyIsRefusedAndLeavesNoWatch() {
+        String key = newKey();
+        place(key, orderBody("judy", Map.of("SKU-PLATE", 1)), "wait=0");
+
+        HttpResponse<String> reused = place(key, orderBody("judy", Map.of("SKU-PLATE", 2)), "wait=25");
+
+        assertThat(reused.statusCode()).as(reused.body()).isEqualTo(422);
+        assertThat(json(reused).get("type").asString()).isEqualTo("urn:sagaworks:problem:idempotency-key-reused");
+        assertThat(ordersWithKey(key)).isOne();
+        assertThat(watchers.watching()).isZero();
+    }
+
+    @Test
+    void waitsOnOrdersThatChangeInOneCommitAllAnswer() throws Exception {
+        List<UUID> orderIds = List.of(placeOrder("kim", Map.of("SKU-A1", 1)), placeOrder("kim", Map.of("SKU-A2", 2)),
+                placeOrder("kim", Map.of("SKU-A3", 3)));
+        List<CompletableFuture<HttpResponse<String>>> waiting = orderIds.stream()
+                .map(id -> getAsync("/orders/" + id + "?wait=PT25S")).toList();
+        await().atMost(TIMEOUT).until(() -> watchers.watching() == orderIds.size());
+
+        // As a consumer batch of another instance would: one commit, a notification per order.
+        jdbc.sql("""
+                        UPDATE orders SET status = 'CANCELLED', reason = 'OUT_OF_STOCK', version = version + 1
+                         WHERE id = ANY (CAST(:ids AS uuid[]))""")
+                .param("ids", orderIds.stream().map(UUID::toString).toArray(String[]::new)).update();
+
+        for (int i = 0; i < orderIds.size(); i++) {
+            HttpResponse<String> response = waiting.get(i).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(json(response).get("orderId").asString()).isEqualTo(orderIds.get(i).toString());
+            assertThat(json(response).get("status").asString()).isEqualTo("CANCELLED");
+            assertThat(json(response).get("lines").get(0).get("quantity").asInt()).isEqualTo(i + 1);
+        }
     }
 
     @Test
@@ -329,6 +385,10 @@ class OrderWaitingIT extends OrderServiceITSupport {
 
     private CompletableFuture<HttpResponse<String>> placeAsync(String idempotencyKey, String body, String prefer) {
         return STREAMING.sendAsync(placement(idempotencyKey, body, prefer), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private long ordersWithKey(String idempotencyKey) {
+        return count("SELECT count(*) FROM orders WHERE idempotency_key = :key", Map.of("key", idempotencyKey));
     }
 
     private UUID orderWithKey(String idempotencyKey) {
