@@ -18,25 +18,28 @@
 \set sku random(0, 499)
 \set cust random(0, 499)
 
--- 1. order-service, POST /orders: order, line, OrderPlaced
+-- 1. order-service, POST /orders: order with its line (one statement), OrderPlaced; the long poll of a
+--    "Prefer: wait" placement watches the order before creating it and so does not read it
 SET search_path = orders;
 BEGIN;
-INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
-    VALUES (md5('order' || :r)::uuid, 'demo-shop', 'loadgen-' || lpad(:cust::text, 4, '0'), 'PENDING', md5('key' || :r), 'v1:' || md5('hash' || :r))
-    ON CONFLICT (client_id, idempotency_key) DO NOTHING
-    RETURNING created_at;
-INSERT INTO order_line (order_id, line_no, sku, quantity)
-    SELECT md5('order' || :r)::uuid, l.line_no, l.sku, l.quantity
-      FROM unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[])) WITH ORDINALITY AS l(sku, quantity, line_no);
+WITH placed AS (
+    INSERT INTO orders (id, client_id, customer_id, status, idempotency_key, request_hash)
+        VALUES (md5('order' || :r)::uuid, 'demo-shop', 'loadgen-' || lpad(:cust::text, 4, '0'), 'PENDING', md5('key' || :r), 'v1:' || md5('hash' || :r))
+        ON CONFLICT (client_id, idempotency_key) DO NOTHING
+        RETURNING id, created_at
+), lines AS (
+    INSERT INTO order_line (order_id, line_no, sku, quantity)
+        SELECT placed.id, l.line_no, l.sku, l.quantity
+          FROM placed, unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[])) WITH ORDINALITY AS l(sku, quantity, line_no)
+        RETURNING 1
+)
+SELECT created_at, (SELECT count(*) FROM lines) AS lines FROM placed;
 INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
     VALUES (md5('m1' || :r)::uuid, 'order.events.v1', 'order', md5('order' || :r), 'OrderPlaced',
             CAST('{"orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","lines":[{"sku":"LOADGEN-0001","quantity":1}],"placedAt":"2026-11-22T02:49:07.447482Z"}' AS jsonb),
             CAST('{"message-id":"20c1221d-3d60-434e-ad91-0385eb1dc64a","message-type":"OrderPlaced","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
--- the long poll reads the order once when it registers
-SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
-    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = md5('order' || :r)::uuid ORDER BY l.line_no;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
@@ -63,17 +66,31 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m2' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 3. inventory-service, ReserveStock: inbox, lock, reservation, StockReserved queued and stored (one statement)
+-- 3. inventory-service, ReserveStock: inbox, lock, products locked, stock taken and reservation with its lines
+--    (one statement), StockReserved queued and stored (one statement)
 SET search_path = inventory;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m2' || :r)::uuid, 'ReserveStock', 'inventory.commands') ON CONFLICT (message_id) DO NOTHING;
 SELECT pg_advisory_xact_lock(444465153, hashtext(md5('saga' || :r)));
 SELECT saga_id, order_id, status, reason, rejected_skus, total_cents, created_at, updated_at FROM reservation WHERE saga_id = md5('saga' || :r)::uuid;
 SELECT sku, name, price_cents, available FROM product WHERE sku = ANY(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')]) ORDER BY sku FOR UPDATE;
-UPDATE product SET available = available - 1 WHERE sku = 'LOADGEN-' || lpad(:sku::text, 4, '0') AND available >= 1;
-INSERT INTO reservation (saga_id, order_id, status, reason, rejected_skus, total_cents)
-    VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'RESERVED', NULL, '{}', 100);
-INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents) VALUES (md5('saga' || :r)::uuid, 'LOADGEN-' || lpad(:sku::text, 4, '0'), 1, 100);
+WITH taken AS (
+    UPDATE product p SET available = p.available - l.quantity
+      FROM unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[])) AS l (sku, quantity)
+     WHERE p.sku = l.sku AND p.available >= l.quantity
+    RETURNING p.sku
+), reserved AS (
+    INSERT INTO reservation (saga_id, order_id, status, total_cents)
+        VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'RESERVED', 100)
+    RETURNING saga_id
+), recorded AS (
+    INSERT INTO reservation_line (saga_id, sku, quantity, unit_price_cents)
+        SELECT r.saga_id, l.sku, l.quantity, l.unit_price_cents
+          FROM reserved r, unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[]), CAST(ARRAY[100] AS bigint[]))
+               AS l (sku, quantity, unit_price_cents)
+    RETURNING sku
+)
+SELECT (SELECT count(*) FROM taken) AS taken, (SELECT count(*) FROM recorded) AS recorded;
 WITH queued AS (
     INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
         VALUES (md5('m3' || :r)::uuid, 'inventory.replies', 'saga', md5('saga' || :r), 'StockReserved',
@@ -110,14 +127,22 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m4' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 5. payment-service, ChargePayment: inbox, lock, account, ledger, PaymentCharged queued and stored (one statement)
+-- 5. payment-service, ChargePayment: inbox, lock, account locked and debited (one statement), ledger, PaymentCharged
+--    queued and stored (one statement)
 SET search_path = payment;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m4' || :r)::uuid, 'ChargePayment', 'payment.commands') ON CONFLICT (message_id) DO NOTHING;
 SELECT pg_advisory_xact_lock(712900609, hashtext(md5('saga' || :r)));
 SELECT id, saga_id, order_id, customer_id, kind, amount_cents, created_at FROM payment_ledger WHERE saga_id = md5('saga' || :r)::uuid ORDER BY id;
-SELECT customer_id, balance_cents FROM account WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') FOR UPDATE;
-UPDATE account SET balance_cents = balance_cents - 100 WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') AND balance_cents >= 100;
+WITH locked AS (
+    SELECT customer_id, balance_cents FROM account WHERE customer_id = 'loadgen-' || lpad(:cust::text, 4, '0') FOR UPDATE
+), debited AS (
+    UPDATE account a SET balance_cents = locked.balance_cents - 100
+      FROM locked
+     WHERE a.customer_id = locked.customer_id AND locked.balance_cents >= 100
+    RETURNING a.customer_id
+)
+SELECT locked.balance_cents, (SELECT count(*) FROM debited) AS debited FROM locked;
 INSERT INTO payment_ledger (saga_id, order_id, customer_id, kind, amount_cents)
     VALUES (md5('saga' || :r)::uuid, md5('order' || :r)::uuid, 'loadgen-' || lpad(:cust::text, 4, '0'), 'CHARGE', 100);
 WITH queued AS (
@@ -156,17 +181,22 @@ COMMIT;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m6' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
--- 7. order-service, ApproveOrder: inbox, order row lock, prices, CONFIRMED, OrderConfirmed, OrderApproved queued and stored (one statement)
+-- 7. order-service, ApproveOrder: inbox, order row lock with its lines (one statement), prices and CONFIRMED (one
+--    statement), OrderConfirmed, OrderApproved queued and stored (one statement)
 SET search_path = orders;
 BEGIN;
 INSERT INTO messaging_inbox (message_id, message_type, topic) VALUES (md5('m6' || :r)::uuid, 'ApproveOrder', 'order.commands') ON CONFLICT (message_id) DO NOTHING;
-SELECT id, client_id, customer_id, status, reason, total_cents, version, created_at, updated_at FROM orders WHERE id = md5('order' || :r)::uuid FOR UPDATE;
-SELECT line_no, sku, quantity, unit_price_cents FROM order_line WHERE order_id = md5('order' || :r)::uuid ORDER BY line_no;
-UPDATE order_line SET unit_price_cents = 100
-    WHERE order_id = md5('order' || :r)::uuid AND sku = 'LOADGEN-' || lpad(:sku::text, 4, '0') AND quantity = 1 AND unit_price_cents IS NULL;
+SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
+    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = md5('order' || :r)::uuid ORDER BY l.line_no FOR UPDATE OF o;
+WITH priced AS (
+    UPDATE order_line AS l SET unit_price_cents = p.unit_price_cents
+      FROM unnest(CAST(ARRAY['LOADGEN-' || lpad(:sku::text, 4, '0')] AS text[]), CAST(ARRAY[1] AS int[]), CAST(ARRAY[100] AS bigint[])) AS p (sku, quantity, unit_price_cents)
+     WHERE l.order_id = md5('order' || :r)::uuid AND l.sku = p.sku AND l.quantity = p.quantity AND l.unit_price_cents IS NULL
+    RETURNING 1
+)
 UPDATE orders SET status = 'CONFIRMED', total_cents = 100, version = version + 1, updated_at = now()
     WHERE id = md5('order' || :r)::uuid AND status = 'PENDING' AND version = 0
-    RETURNING updated_at;
+    RETURNING updated_at, (SELECT count(*) FROM priced) AS priced;
 INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, payload, headers)
     VALUES (md5('m7' || :r)::uuid, 'order.events.v1', 'order', md5('order' || :r), 'OrderConfirmed',
             CAST('{"orderId":"4b7ce673-0d91-4b10-ada5-dc1bd622a0cb","customerId":"loadgen-0001","totalCents":100,"confirmedAt":"2026-11-22T02:49:10.868714Z"}' AS jsonb),
@@ -181,9 +211,10 @@ WITH queued AS (
 UPDATE messaging_inbox SET replies = CAST('[{"id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","topic":"order.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"OrderApproved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\"}","headers":{"message-id":"d0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"OrderApproved"}}]' AS jsonb)
     WHERE message_id = md5('m6' || :r)::uuid;
 COMMIT;
--- the long poll reads the order again when the status notification arrives
+-- the long poll's watcher reads the order when the status notification arrives (the orders of a batch's
+-- notifications with one statement)
 SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
-    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = md5('order' || :r)::uuid ORDER BY l.line_no;
+    FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = ANY(ARRAY[md5('order' || :r)::uuid]) ORDER BY o.id, l.line_no;
 DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8' || :r)::uuid])
     AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 

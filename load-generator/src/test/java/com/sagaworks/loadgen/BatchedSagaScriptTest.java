@@ -15,12 +15,13 @@ class BatchedSagaScriptTest {
                 ON CONFLICT DO NOTHING;
             COMMIT;
             SELECT id FROM orders WHERE id = md5('order' || :r)::uuid;
+            SELECT id FROM orders WHERE id = ANY(ARRAY[md5('order' || :r)::uuid]) ORDER BY id;
             DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
                 AND EXISTS (SELECT 1);
             """;
 
     @Test
-    void putsTheStatementsOfEverySagaInOneTransactionAndOneRelayDelete() {
+    void putsTheStatementsOfEverySagaInOneTransactionAndOneRelayDeleteAndOneReadByIds() {
         String batched = BatchedSagaScript.batch(SCRIPT, 2, 8);
 
         assertThat(batched).contains("\\set r1 random(1, 100)\n\\set r2 random(1, 100)\n")
@@ -33,6 +34,7 @@ class BatchedSagaScriptTest {
                         COMMIT;
                         SELECT id FROM orders WHERE id = md5('order' || :r1)::uuid;
                         SELECT id FROM orders WHERE id = md5('order' || :r2)::uuid;
+                        SELECT id FROM orders WHERE id = ANY(ARRAY[md5('order' || :r1)::uuid, md5('order' || :r2)::uuid]) ORDER BY id;
                         DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid])
                             AND EXISTS (SELECT 1);
                         """);
