@@ -30,14 +30,18 @@ import java.util.UUID;
 public class OrderRepository {
 
     /**
-     * The order and its lines in one statement, hence one snapshot and one round trip: a row per line (one row
-     * with null line columns for an order without lines).
+     * Orders joined with their lines: a row per line (one row with null line columns for an order without lines).
+     * Every read of whole orders starts with it, so each reads an order and its lines in one statement, hence one
+     * snapshot and one round trip.
      */
-    private static final String SELECT_ORDER_WITH_LINES = """
+    private static final String ORDERS_WITH_LINES = """
             SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at,
                    o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
               FROM orders o
               LEFT JOIN order_line l ON l.order_id = o.id
+            """;
+
+    private static final String SELECT_ORDER_WITH_LINES = ORDERS_WITH_LINES + """
              WHERE o.id = :id
              ORDER BY l.line_no
             """;
@@ -60,12 +64,8 @@ public class OrderRepository {
              LIMIT :limit OFFSET :offset
             """;
 
-    /** Several orders with their lines, as {@link #SELECT_ORDER_WITH_LINES}: the rows of an order follow each other. */
-    private static final String SELECT_ORDERS_WITH_LINES = """
-            SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at,
-                   o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
-              FROM orders o
-              LEFT JOIN order_line l ON l.order_id = o.id
+    /** Several orders with their lines; the rows of an order follow each other. */
+    private static final String SELECT_ORDERS_WITH_LINES = ORDERS_WITH_LINES + """
              WHERE o.id = ANY (CAST(:ids AS uuid[]))
              ORDER BY o.id, l.line_no
             """;
@@ -211,7 +211,7 @@ public class OrderRepository {
                 + order.version() + "; refusing to move it to " + target);
     }
 
-    /** Reads the rows of {@link #SELECT_ORDER_WITH_LINES} and the like: per order, a row per line, in a run. */
+    /** Reads the rows of {@link #ORDERS_WITH_LINES}: per order, a row per line, in a run. */
     private static List<Order> ordersWithLines(ResultSet rs) throws SQLException {
         List<Order> orders = new ArrayList<>();
         boolean more = rs.next();
