@@ -54,11 +54,11 @@ class OrderEventStreams implements DisposableBean {
         SseEmitter emitter = new SseEmitter(properties.streamTimeout().toMillis());
         Stream stream = new Stream(id, emitter);
         // Watch first, then read: a change committed in between is in the read or announced after the watch.
-        stream.registration = watchers.watch(id, order -> {
+        stream.watching(watchers.watch(id, order -> {
             if (client.mayRead(order)) {
                 stream.offer(order);
             }
-        });
+        }));
         emitter.onCompletion(stream::ended);
         emitter.onError(failure -> stream.ended());
         // Long enough: the client reconnects if it still cares, and gets the order as it is first.
@@ -70,7 +70,7 @@ class OrderEventStreams implements DisposableBean {
             stream.ended();
             throw e;
         }
-        open.add(stream);
+        stream.opened();
         stream.offer(current);
         return stream.emitter;
     }
@@ -93,14 +93,32 @@ class OrderEventStreams implements DisposableBean {
 
         private final OrderId id;
         private final SseEmitter emitter;
-        private volatile OrderWatchers.Registration registration;
-        /** Guarded by {@code this}: sends are serialised so versions go out in order and once. */
+        /** Guarded by {@code this}, as are the two below: sends are serialised so versions go out in order and once. */
+        private OrderWatchers.Registration registration;
         private int lastVersion = -1;
         private boolean ended;
 
         Stream(OrderId id, SseEmitter emitter) {
             this.id = id;
             this.emitter = emitter;
+        }
+
+        /**
+         * The watch may deliver a final order, and so end the stream, before {@code watch} has returned: then the
+         * registration is closed here, since {@link #ended} had none to close.
+         */
+        synchronized void watching(OrderWatchers.Registration watch) {
+            registration = watch;
+            if (ended) {
+                watch.close();
+            }
+        }
+
+        /** Counted as open, unless it has ended already. */
+        synchronized void opened() {
+            if (!ended) {
+                open.add(this);
+            }
         }
 
         synchronized void offer(Order order) {
@@ -140,9 +158,8 @@ class OrderEventStreams implements DisposableBean {
         synchronized void ended() {
             ended = true;
             open.remove(this);
-            OrderWatchers.Registration watching = registration;
-            if (watching != null) {
-                watching.close();
+            if (registration != null) {
+                registration.close();
             }
         }
     }
