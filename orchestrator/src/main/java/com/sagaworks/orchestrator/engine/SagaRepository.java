@@ -1,12 +1,14 @@
 package com.sagaworks.orchestrator.engine;
 
 import com.sagaworks.messaging.support.TransactionBinding;
+import org.springframework.jdbc.core.SqlParameterValue;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,14 +29,14 @@ public class SagaRepository {
             WITH started AS (
                 INSERT INTO saga (id, type, business_key, status, current_step, version, data, awaiting_message_id,
                                   failure_reason, deadline_at)
-                VALUES (:id, :type, :businessKey, :status, :currentStep, :version, CAST(:data AS jsonb), :awaiting,
-                        :failureReason, :deadlineAt)
+                VALUES (:id, :type, :businessKey, :status, :currentStep, :version, CAST(:data AS jsonb),
+                        CAST(:awaiting AS uuid), :failureReason, :deadlineAt)
                 ON CONFLICT (type, business_key) DO NOTHING
                 RETURNING id, version, status, current_step
             )
             INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
                                       message_id, message_type, commands, reason)
-            SELECT id, 'STARTED', version, NULL, status, NULL, current_step, :messageId, :messageType,
+            SELECT id, 'STARTED', version, NULL, status, NULL, current_step, CAST(:messageId AS uuid), :messageType,
                    CAST(:commands AS jsonb), :reason
               FROM started
             """;
@@ -66,15 +68,15 @@ public class SagaRepository {
             WITH moved AS (
                 UPDATE saga
                 SET status = :status, current_step = :currentStep, version = :nextVersion,
-                    data = CAST(:data AS jsonb), awaiting_message_id = :awaiting, attempt = :attempt,
+                    data = CAST(:data AS jsonb), awaiting_message_id = CAST(:awaiting AS uuid), attempt = :attempt,
                     failure_reason = :failureReason, deadline_at = :deadlineAt
                 WHERE id = :id AND version = :expectedVersion
                 RETURNING id, version, status, current_step
             )
             INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
                                       message_id, message_type, commands, reason)
-            SELECT id, :kind, version, :fromStatus, status, :fromStep, current_step, :messageId, :messageType,
-                   CAST(:commands AS jsonb), :reason
+            SELECT id, :kind, version, :fromStatus, status, :fromStep, current_step, CAST(:messageId AS uuid),
+                   :messageType, CAST(:commands AS jsonb), :reason
               FROM moved
             """;
 
@@ -89,8 +91,8 @@ public class SagaRepository {
     private static final String INSERT_HISTORY = """
             INSERT INTO saga_history (saga_id, kind, version, from_status, to_status, from_step, to_step,
                                       message_id, message_type, commands, reason)
-            VALUES (:sagaId, :kind, :version, :fromStatus, :toStatus, :fromStep, :toStep, :messageId, :messageType,
-                    CAST(:commands AS jsonb), :reason)
+            VALUES (:sagaId, :kind, :version, :fromStatus, :toStatus, :fromStep, :toStep, CAST(:messageId AS uuid),
+                    :messageType, CAST(:commands AS jsonb), :reason)
             """;
 
     private static final String HISTORY = """
@@ -126,16 +128,16 @@ public class SagaRepository {
                 .param("type", type)
                 .param("businessKey", businessKey)
                 .param("status", status.name())
-                .param("currentStep", currentStep)
+                .param("currentStep", text(currentStep))
                 .param("version", version)
                 .param("data", dataJson)
-                .param("awaiting", awaiting)
-                .param("failureReason", failureReason)
-                .param("deadlineAt", timestamp(deadlineAt))
-                .param("messageId", note.messageId())
-                .param("messageType", note.messageType())
+                .param("awaiting", uuidText(awaiting))
+                .param("failureReason", text(failureReason))
+                .param("deadlineAt", nullableTimestamp(deadlineAt))
+                .param("messageId", uuidText(note.messageId()))
+                .param("messageType", text(note.messageType()))
                 .param("commands", note.commandsJson())
-                .param("reason", note.reason())
+                .param("reason", text(note.reason()))
                 .update() == 1;
     }
 
@@ -215,19 +217,19 @@ public class SagaRepository {
                 .param("expectedVersion", expectedVersion)
                 .param("nextVersion", expectedVersion + 1)
                 .param("status", status.name())
-                .param("currentStep", currentStep)
+                .param("currentStep", text(currentStep))
                 .param("data", dataJson)
-                .param("awaiting", awaiting)
+                .param("awaiting", uuidText(awaiting))
                 .param("attempt", attempt)
-                .param("failureReason", failureReason)
-                .param("deadlineAt", timestamp(deadlineAt))
+                .param("failureReason", text(failureReason))
+                .param("deadlineAt", nullableTimestamp(deadlineAt))
                 .param("kind", note.kind())
-                .param("fromStatus", fromStatus.name())
-                .param("fromStep", fromStep)
-                .param("messageId", note.messageId())
-                .param("messageType", note.messageType())
+                .param("fromStatus", text(fromStatus.name()))
+                .param("fromStep", text(fromStep))
+                .param("messageId", uuidText(note.messageId()))
+                .param("messageType", text(note.messageType()))
                 .param("commands", note.commandsJson())
-                .param("reason", note.reason())
+                .param("reason", text(note.reason()))
                 .update();
         if (rows != 1) {
             throw new IllegalStateException("saga " + id + " is no longer at version " + expectedVersion);
@@ -241,14 +243,14 @@ public class SagaRepository {
                 .param("sagaId", sagaId)
                 .param("kind", kind)
                 .param("version", version)
-                .param("fromStatus", from == null ? null : from.name())
+                .param("fromStatus", text(from == null ? null : from.name()))
                 .param("toStatus", to.name())
-                .param("fromStep", fromStep)
-                .param("toStep", toStep)
-                .param("messageId", messageId)
-                .param("messageType", messageType)
+                .param("fromStep", text(fromStep))
+                .param("toStep", text(toStep))
+                .param("messageId", uuidText(messageId))
+                .param("messageType", text(messageType))
                 .param("commands", commandsJson)
-                .param("reason", reason)
+                .param("reason", text(reason))
                 .update();
     }
 
@@ -297,5 +299,25 @@ public class SagaRepository {
 
     private static Timestamp timestamp(Instant instant) {
         return instant == null ? null : Timestamp.from(instant);
+    }
+
+    // A parameter that may be null carries its type when it is null too, so that the driver binds the same
+    // parameter types at every execution. PgJDBC prepares a statement again, under a new name, whenever the types
+    // differ from its last execution (an untyped null does), and the server then plans the new statement from
+    // scratch: a move alternating between waiting sagas (a step, a command, a deadline) and ended ones (none) was
+    // prepared again every few executions and never reached a reused plan. Ids that may be null go as text and are
+    // cast in the SQL, because the driver binds a UUID as uuid but a typed null of it as unspecified.
+
+    private static SqlParameterValue text(String value) {
+        return new SqlParameterValue(Types.VARCHAR, value);
+    }
+
+    private static SqlParameterValue uuidText(UUID value) {
+        return new SqlParameterValue(Types.VARCHAR, value == null ? null : value.toString());
+    }
+
+    /** Bound as unspecified whether null or not, so the server infers timestamptz from the column. */
+    private static SqlParameterValue nullableTimestamp(Instant value) {
+        return new SqlParameterValue(Types.TIMESTAMP, timestamp(value));
     }
 }
