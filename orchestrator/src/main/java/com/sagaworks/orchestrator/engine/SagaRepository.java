@@ -224,7 +224,7 @@ public class SagaRepository {
                 .param("failureReason", text(failureReason))
                 .param("deadlineAt", nullableTimestamp(deadlineAt))
                 .param("kind", note.kind())
-                .param("fromStatus", text(fromStatus.name()))
+                .param("fromStatus", fromStatus.name())
                 .param("fromStep", text(fromStep))
                 .param("messageId", uuidText(note.messageId()))
                 .param("messageType", text(note.messageType()))
