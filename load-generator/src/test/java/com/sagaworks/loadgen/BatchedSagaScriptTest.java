@@ -16,8 +16,7 @@ class BatchedSagaScriptTest {
             COMMIT;
             SELECT id FROM orders WHERE id = md5('order' || :r)::uuid;
             SELECT id FROM orders WHERE id = ANY(ARRAY[md5('order' || :r)::uuid]) ORDER BY id;
-            DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
-                AND EXISTS (SELECT 1);
+            SELECT messaging_outbox_delete_published(ARRAY[md5('m1' || :r)::uuid], 'outbox-relay', 'pgbench');
             """;
 
     @Test
@@ -35,8 +34,7 @@ class BatchedSagaScriptTest {
                         SELECT id FROM orders WHERE id = md5('order' || :r1)::uuid;
                         SELECT id FROM orders WHERE id = md5('order' || :r2)::uuid;
                         SELECT id FROM orders WHERE id = ANY(ARRAY[md5('order' || :r1)::uuid, md5('order' || :r2)::uuid]) ORDER BY id;
-                        DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid])
-                            AND EXISTS (SELECT 1);
+                        SELECT messaging_outbox_delete_published(ARRAY[md5('m1' || :r1)::uuid, md5('m1' || :r2)::uuid], 'outbox-relay', 'pgbench');
                         """);
         assertThat(batched).containsOnlyOnce("BEGIN;").containsOnlyOnce("SET search_path = orders;");
     }
