@@ -3,8 +3,8 @@
 -- same transaction boundaries, one transaction per message as the services run at low load (a batch of one).
 -- Each service owns a schema of the benchmark database (see run-pgbench.sh); "SET search_path" before each
 -- transaction stands for "this statement runs in that service's database" and is the only statement added.
--- Outbox rows are deleted one by one (the relay's messaging_outbox_delete_published(ARRAY[...], ...), fenced by its
--- lease, a round per row); the relay's batch read and its lease renewal (at most every half send window) are left out: under load a
+-- Outbox rows are deleted one by one (the relay's DELETE ... WHERE id = ANY(...), fenced by its lease, a round per
+-- row); the relay's batch read and its lease renewal (at most every half send window) are left out: under load a
 -- round carries many rows. The consumers run a batch without savepoints (they make them only to re-run a batch that
 -- met a poison record), so there are none here. A consumer batch of several records inserts their inbox rows with one
 -- INSERT ... SELECT FROM unnest(arrays) before handling them, the orchestrator then reads and locks the sagas of its
@@ -40,7 +40,8 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
             CAST('{"message-id":"20c1221d-3d60-434e-ad91-0385eb1dc64a","message-type":"OrderPlaced","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m1' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m1' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 2. orchestrator, OrderPlaced: inbox, saga and its history (one statement), ReserveStock
 SET search_path = orchestrator;
@@ -62,7 +63,8 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
             CAST('{"message-id":"a0fb6996-5451-38ff-baaf-ece50fbdb758","message-type":"ReserveStock","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m2' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m2' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 3. inventory-service, ReserveStock: inbox, lock, products locked, stock taken and reservation with its lines
 --    (one statement), StockReserved queued and stored (one statement)
@@ -98,7 +100,8 @@ WITH queued AS (
 UPDATE messaging_inbox SET replies = CAST('[{"id":"535d3127-1b94-4599-85d4-0050f657d9b2","topic":"inventory.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"StockReserved","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"lines\":[{\"sku\":\"LOADGEN-0001\",\"quantity\":1,\"unitPriceCents\":100}],\"totalCents\":100}","headers":{"message-id":"535d3127-1b94-4599-85d4-0050f657d9b2","message-type":"StockReserved"}}]' AS jsonb)
     WHERE message_id = md5('m2' || :r)::uuid;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m3' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m3' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 4. orchestrator, StockReserved: inbox, saga row lock, guarded update with its history (one statement), ChargePayment
 SET search_path = orchestrator;
@@ -121,7 +124,8 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
             CAST('{"message-id":"af58a9f3-95ec-377f-a160-95a875598a0a","message-type":"ChargePayment","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m4' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m4' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 5. payment-service, ChargePayment: inbox, lock, account locked and debited (one statement), ledger, PaymentCharged
 --    queued and stored (one statement)
@@ -150,7 +154,8 @@ WITH queued AS (
 UPDATE messaging_inbox SET replies = CAST('[{"id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","topic":"payment.replies","aggregateType":"saga","aggregateId":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","type":"PaymentCharged","payload":"{\"sagaId\":\"f2613414-6e67-35a5-9cd3-c3d80e0fe605\",\"amountCents\":100}","headers":{"message-id":"61408cd3-ebaa-4926-aaa9-ce4312d15bee","message-type":"PaymentCharged"}}]' AS jsonb)
     WHERE message_id = md5('m4' || :r)::uuid;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m5' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m5' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 6. orchestrator, PaymentCharged: inbox, saga row lock, guarded update with its history (one statement), ApproveOrder
 SET search_path = orchestrator;
@@ -173,7 +178,8 @@ INSERT INTO messaging_outbox (id, topic, aggregate_type, aggregate_id, type, pay
             CAST('{"message-id":"bf58a9f3-95ec-377f-a160-95a875598a0a","message-type":"ApproveOrder","saga-id":"f2613414-6e67-35a5-9cd3-c3d80e0fe605","traceparent":"00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}' AS jsonb))
     ON CONFLICT (id) DO NOTHING;
 COMMIT;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m6' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m6' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 7. order-service, ApproveOrder: inbox, order row lock with its lines (one statement), prices and CONFIRMED (one
 --    statement), OrderConfirmed, OrderApproved queued and stored (one statement)
@@ -209,7 +215,8 @@ COMMIT;
 -- notifications with one statement)
 SELECT o.id, o.client_id, o.customer_id, o.status, o.reason, o.total_cents, o.version, o.created_at, o.updated_at, l.line_no, l.sku, l.quantity, l.unit_price_cents
     FROM orders o LEFT JOIN order_line l ON l.order_id = o.id WHERE o.id = ANY(ARRAY[md5('order' || :r)::uuid]) ORDER BY o.id, l.line_no;
-SELECT messaging_outbox_delete_published(ARRAY[md5('m7' || :r)::uuid, md5('m8' || :r)::uuid], 'outbox-relay', 'pgbench');
+DELETE FROM messaging_outbox WHERE id = ANY(ARRAY[md5('m7' || :r)::uuid, md5('m8' || :r)::uuid])
+    AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = 'outbox-relay' AND owner = 'pgbench');
 
 -- 8. orchestrator, OrderConfirmed (public event it does not handle): nothing reaches the database (the batch
 --    transaction of an ignored record sends no statement, and the driver sends no BEGIN/COMMIT for it)

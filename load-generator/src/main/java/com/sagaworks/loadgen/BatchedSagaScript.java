@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * {@code n = 1} the statements the services send for a batch of one.
  * Each service transaction ({@code BEGIN ... COMMIT}) holds the statements of all {@code n} sagas, its inbox
  * {@code INSERT} first and once, in the {@code unnest} form with all their message ids (as a consumer records a
- * batch's inbox rows); a statement outside a transaction that names its rows in an array (each relay delete, the
- * order watchers' read) takes all their ids in one array; other reads outside transactions are repeated per saga. A consumer transaction's outbox rows are written at its end by one statement, as
+ * batch's inbox rows); a statement outside a transaction that names its rows in an array (each relay {@code DELETE},
+ * the order watchers' read) takes all their ids in one array; other reads outside transactions are repeated per saga. A consumer transaction's outbox rows are written at its end by one statement, as
  * {@code JdbcOutbox.writeTogether} does, unless it queued a single row. pgbench's tps times {@code n} is then
  * sagas/s.
  *
@@ -111,7 +111,7 @@ public final class BatchedSagaScript {
                 out.append(statement);
             } else if (transaction != null) {
                 transaction.add(statement);
-            } else if (trimmed.contains("ARRAY[")) {
+            } else if (trimmed.contains("= ANY(ARRAY[")) {
                 // outside a transaction, a statement for rows named in an array serves the whole batch: the relay's
                 // delete, the order watchers' read
                 out.append(merged(statement, n));

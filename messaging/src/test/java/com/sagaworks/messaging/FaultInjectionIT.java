@@ -197,7 +197,7 @@ class FaultInjectionIT {
         KafkaTestClient.Probe commands = kafka.probe(Topics.INVENTORY_COMMANDS);
         KafkaTestClient.Probe replies = kafka.probe(Topics.INVENTORY_REPLIES);
         double duplicatesBefore = counter(MessagingMetrics.INBOX_DUPLICATES, "topic", Topics.INVENTORY_COMMANDS);
-        faults.arm("messaging_outbox_delete_published", sql -> {
+        faults.arm("DELETE FROM messaging_outbox", sql -> {
             throw new SQLException("simulated crash between the acknowledgements and the delete", "08006");
         });
 

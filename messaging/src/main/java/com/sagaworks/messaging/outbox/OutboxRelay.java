@@ -62,10 +62,12 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     /** The age is measured by the database, so the publish-lag metric does not depend on the two clocks agreeing. */
-    /** The oldest rows in publication order, read through the seq index whatever the table's size (migration V3). */
-    static final String SELECT_BATCH = """
-            SELECT id, topic, aggregate_type, aggregate_id, type, payload, headers, age_millis
-              FROM messaging_outbox_oldest(:limit)
+    private static final String SELECT_BATCH = """
+            SELECT id, topic, aggregate_type, aggregate_id, type, payload::text AS payload, headers::text AS headers,
+                   (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint AS age_millis
+              FROM messaging_outbox
+             ORDER BY seq
+             LIMIT :limit
             """;
 
     private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {

@@ -39,11 +39,12 @@ final class RelayLease {
 
     /**
      * Deletes published rows only while the lease is still ours, in one statement: the fence and the delete cannot
-     * be told apart by another relay taking over in between. The function (messaging migration V3) deletes through
-     * the primary key whatever the table's size.
+     * be told apart by another relay taking over in between.
      */
-    static final String DELETE_IF_STILL_OURS = """
-            SELECT messaging_outbox_delete_published(:ids, :name, :owner)
+    private static final String DELETE_IF_STILL_OURS = """
+            DELETE FROM messaging_outbox
+             WHERE id = ANY(:ids)
+               AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = :name AND owner = :owner)
             """;
 
     static final String NAME = "outbox-relay";
@@ -78,8 +79,7 @@ final class RelayLease {
      * deleted, 0 when the lease was lost (or every row was gone already: {@link #stillOurs()} tells which).
      */
     int deleteIfStillOurs(UUID[] ids) {
-        return jdbc.sql(DELETE_IF_STILL_OURS).param("ids", ids).param("name", NAME).param("owner", owner)
-                .query(Integer.class).single();
+        return jdbc.sql(DELETE_IF_STILL_OURS).param("ids", ids).param("name", NAME).param("owner", owner).update();
     }
 
     /** Gives the lease up; {@code false} when it was not ours (any more). */

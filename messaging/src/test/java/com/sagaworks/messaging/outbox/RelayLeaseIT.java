@@ -162,7 +162,7 @@ class RelayLeaseIT {
         OutboxRelay relay = startRelay(faults.dataSource(), Duration.ofSeconds(3));
         await().atMost(TIMEOUT).until(relay::isLeader);
         KafkaTestClient.Probe commands = kafka.probe(Topics.INVENTORY_COMMANDS);
-        faults.arm("messaging_outbox_delete_published", sql -> jdbc.sql("""
+        faults.arm("FROM messaging_relay_lease", sql -> jdbc.sql("""
                         UPDATE messaging_relay_lease
                            SET owner = 'usurper', expires_at = now() + interval '1 hour'
                          WHERE name = :name
