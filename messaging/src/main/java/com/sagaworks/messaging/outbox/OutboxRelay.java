@@ -62,7 +62,7 @@ public class OutboxRelay implements SmartLifecycle, DisposableBean {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
     /** The age is measured by the database, so the publish-lag metric does not depend on the two clocks agreeing. */
-    private static final String SELECT_BATCH = """
+    static final String SELECT_BATCH = """
             SELECT id, topic, aggregate_type, aggregate_id, type, payload::text AS payload, headers::text AS headers,
                    (extract(epoch FROM clock_timestamp() - created_at) * 1000)::bigint AS age_millis
               FROM messaging_outbox

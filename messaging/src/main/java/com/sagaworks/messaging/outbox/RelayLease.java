@@ -41,7 +41,7 @@ final class RelayLease {
      * Deletes published rows only while the lease is still ours, in one statement: the fence and the delete cannot
      * be told apart by another relay taking over in between.
      */
-    private static final String DELETE_IF_STILL_OURS = """
+    static final String DELETE_IF_STILL_OURS = """
             DELETE FROM messaging_outbox
              WHERE id = ANY(:ids)
                AND EXISTS (SELECT 1 FROM messaging_relay_lease WHERE name = :name AND owner = :owner)
